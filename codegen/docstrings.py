@@ -1,0 +1,65 @@
+"""NumPy-style docstrings for generated methods, written from the document's own text."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from .ir import OperationPlan
+
+WIDTH = 88
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, WIDTH - len(indent), break_on_hyphens=False) or [""]
+
+
+def _param_type(annotation: str, required: bool) -> str:
+    shown = re.sub(r"\s+", " ", annotation)
+    return shown if required else f"{shown}, optional"
+
+
+def operation_doc(op: OperationPlan, returns: str) -> list[str]:
+    """Return the docstring lines (without quotes or indentation) for one operation."""
+    summary = _sentence(op.description.split("\n")[0] if op.description else op.summary)
+    if not summary or summary == ".":
+        summary = _sentence(f"{op.summary or op.name.replace('_', ' ').capitalize()}")
+    lines = _wrap(summary)
+    extra = [p for p in op.description.split("\n")[1:] if p.strip()]
+    if extra:
+        lines.append("")
+        for paragraph in extra:
+            lines.extend(_wrap(" ".join(paragraph.split())))
+    lines += ["", f"``{op.http_method} {op.path}``"]
+    if op.params:
+        lines += ["", "Parameters", "----------"]
+        for param in op.params:
+            lines.append(f"{param.name} : {_param_type(param.annotation, param.required)}")
+            description = param.description or _default_description(param.name, param.location)
+            lines.extend(f"    {line}" for line in _wrap(_sentence(description), "    "))
+    lines += ["", "Returns", "-------", returns]
+    if op.paginated:
+        lines.extend(
+            f"    {line}"
+            for line in _wrap(
+                "The requested page; iterating it walks every item across pages, fetching "
+                "the next pages lazily.",
+                "    ",
+            )
+        )
+    return lines
+
+
+def _default_description(name: str, location: str) -> str:
+    if location == "path":
+        return f"The ``{name}`` path parameter"
+    if location == "body":
+        return f"The ``{name}`` field of the request body"
+    return f"The ``{name}`` query parameter"

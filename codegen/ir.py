@@ -1,0 +1,120 @@
+"""The intermediate model the planner builds and the templates render.
+
+Every decision (names, annotations, defaults, docstrings) is made while planning; the templates only
+print these values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FieldPlan:
+    """One field of a generated Struct."""
+
+    name: str
+    json_name: str
+    annotation: str
+    default: str | None  # Python source of the default, None when required
+
+
+@dataclass
+class ModelPlan:
+    """One generated msgspec Struct."""
+
+    name: str
+    doc: str
+    fields: list[FieldPlan]
+    tag_field: str | None = None
+    tag: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def needs_rename(self) -> bool:
+        """Whether any field's Python name differs from its JSON key."""
+        return any(f.name != f.json_name for f in self.fields)
+
+
+@dataclass
+class UnionPlan:
+    """A type alias for a tagged union of Structs."""
+
+    name: str
+    doc: str
+    members: list[str]
+
+
+@dataclass
+class ParamPlan:
+    """One parameter of a generated method."""
+
+    name: str
+    json_name: str
+    location: str  # "path", "query" or "body"
+    annotation: str
+    required: bool
+    description: str
+    choices: list[str] | None = None
+
+
+@dataclass
+class OperationPlan:
+    """One generated method, present on both the sync and the async resource."""
+
+    namespace: str
+    name: str
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    params: list[ParamPlan]
+    return_annotation: str
+    cast_to: str
+    paginated: bool = False
+    page_model: str | None = None
+    item_annotation: str | None = None
+    doc_lines: list[str] = field(default_factory=list)
+
+    @property
+    def path_params(self) -> list[ParamPlan]:
+        """Path parameters, in path order."""
+        return [p for p in self.params if p.location == "path"]
+
+    @property
+    def query_params(self) -> list[ParamPlan]:
+        """Query parameters."""
+        return [p for p in self.params if p.location == "query"]
+
+    @property
+    def body_params(self) -> list[ParamPlan]:
+        """Request body fields."""
+        return [p for p in self.params if p.location == "body"]
+
+    @property
+    def choice_params(self) -> list[ParamPlan]:
+        """Parameters whose values are checked against a closed set before sending."""
+        return [p for p in self.params if p.choices]
+
+
+@dataclass
+class NamespacePlan:
+    """One resource class pair (``MoviesResource`` / ``AsyncMoviesResource``)."""
+
+    name: str
+    class_name: str
+    module: str
+    operations: list[OperationPlan]
+    model_imports: list[str] = field(default_factory=list)
+    typing_imports: list[str] = field(default_factory=list)
+    needs_datetime: bool = False
+    needs_sequence: bool = False
+
+
+@dataclass
+class Plan:
+    """Everything the renderer needs."""
+
+    models: list[ModelPlan]
+    unions: list[UnionPlan]
+    namespaces: list[NamespacePlan]

@@ -1,0 +1,308 @@
+"""Hoist the healed inline schemas into named, deduplicated msgspec Structs.
+
+Two passes. ``register`` walks every response schema, names each object node (from the operation at
+the root, from the property key below it, from ``media_type`` in unions) and merges every occurrence
+of a name into one schema. ``build`` then turns each merged schema into a ``ModelPlan`` and folds
+models whose fields came out identical into one class, so the same entity has one name everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .ir import FieldPlan, ModelPlan, UnionPlan
+from .naming import pascal, python_identifier, singular, words
+from .overrides import Overrides
+from .schema import Schema, base_type, is_nullable, merge_schemas
+
+TAG_ENTITY = {
+    "movie": "Movie",
+    "tv": "TvSeries",
+    "person": "Person",
+    "episode": "TvEpisode",
+    "tv_episode": "TvEpisode",
+    "tv_season": "TvSeason",
+}
+GENERIC_KEYS = {"results", "items", "data"}
+PAGE_KEYS = {"page", "results", "total_pages", "total_results"}
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# Below this share of common keys, two schemas given one name are different things.
+SAME_ENTITY_OVERLAP = 0.5
+
+
+def is_page_schema(schema: Schema) -> bool:
+    """Tell whether a response is one of TMDB's ``{page, results, total_pages, ...}`` pages."""
+    return PAGE_KEYS <= set(schema.get("properties", {}))
+
+
+def _overlap(left: Schema, right: Schema) -> float:
+    a, b = set(left.get("properties", {})), set(right.get("properties", {}))
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+@dataclass
+class ModelPlanner:
+    """Collects named object schemas over all operations, then plans the Structs."""
+
+    overrides: Overrides
+    schemas: dict[str, Schema] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    unions: dict[str, list[str]] = field(default_factory=dict)
+    child_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    root_topics: dict[str, str] = field(default_factory=dict)
+    renames: dict[str, str] = field(default_factory=dict)
+
+    # --- pass 1: naming and merging ---------------------------------------------------------
+
+    def register_root(
+        self, where: str, name: str, topic: str, schema: Schema, entity: str = ""
+    ) -> str:
+        """Register an operation's response under ``name``; return its annotation."""
+        entry = self.overrides.find("model_names", where)
+        if entry is not None:
+            name = str(entry.data["name"])
+        self.root_topics.setdefault(name, topic)
+        self._entity = entity
+        return self._annotation_for(schema, where, "", lambda: name, parent=None)
+
+    _entity: str = ""
+
+    def canonical(self, name: str) -> str:
+        """Apply a ``rename`` override: several names a rule produced become one entity."""
+        entry = self.overrides.find("model_names", f"rename {name}")
+        return str(entry.data["name"]) if entry is not None else name
+
+    def _register_object(self, name: str, schema: Schema, where: str, tag: str | None) -> str:
+        name = self.canonical(name)
+        existing = self.schemas.get(name)
+        known_tag = self.tags.get(name)
+        # A union variant is identified by its tag; other objects by sharing enough fields.
+        if existing is not None and (
+            (tag is None and _overlap(existing, schema) < SAME_ENTITY_OVERLAP)
+            or (tag is not None and known_tag is not None and tag != known_tag)
+        ):
+            raise _Collision(name)
+        self.schemas[name] = merge_schemas(existing, schema) if existing else schema
+        self.sources.setdefault(name, [])
+        if where not in self.sources[name]:
+            self.sources[name].append(where)
+        if tag is not None:
+            self.tags[name] = tag
+        for key, sub in schema.get("properties", {}).items():
+            if tag is not None and key == "media_type":
+                continue
+            self._annotation_for(sub, where, key, lambda k=key: self._child_name(name, k), name)
+        return name
+
+    def _annotation_for(self, schema: Schema, where: str, key: str, namer, parent) -> str:  # type: ignore[no-untyped-def]
+        """Register what ``schema`` contains and return its Python annotation."""
+        kind = base_type(schema)
+        if "oneOf" in schema:
+            return self._register_union(schema, where, namer())
+        if kind == "array":
+            inner = self._annotation_for(schema.get("items", {}), where, key, namer, parent)
+            return f"list[{inner}]"
+        if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+            value = self._annotation_for(
+                schema["additionalProperties"], where, key, namer, parent
+            )
+            return f"dict[str, {value}]"
+        if kind == "object" and schema.get("properties"):
+            name = namer()
+            try:
+                return self._register_object(name, schema, where, None)
+            except _Collision:
+                pass
+            for alternative in (f"{self._entity}{name}", f"{parent or ''}{name}", f"{name}Data"):
+                try:
+                    registered = self._register_object(alternative, schema, where, None)
+                except _Collision:
+                    continue
+                if parent is not None:
+                    self.child_names[(parent, key)] = registered
+                return registered
+            raise ValueError(f"cannot find a free name for {name} at {where}: add an override")
+        if kind == "object":
+            return "dict[str, Any]"
+        return self._scalar(schema)
+
+    def _scalar(self, schema: Schema) -> str:
+        kind = base_type(schema)
+        if kind is None:
+            return "Any"
+        names = [SCALARS[kind]]
+        for other in schema.get("x-conflicting-types", []):
+            if other in SCALARS and SCALARS[other] not in names:
+                names.append(SCALARS[other])
+        return " | ".join(names)
+
+    def _register_union(self, schema: Schema, where: str, base: str) -> str:
+        members = []
+        for variant in schema["oneOf"]:
+            tag = str(variant["properties"]["media_type"]["enum"][0])
+            entity = TAG_ENTITY.get(tag, pascal(tag))
+            name = base if base.startswith(entity) else f"{entity}{base}"
+            members.append(self._register_object(name, variant, where, tag))
+        if len(members) == 1:
+            return members[0]
+        alias = self._union_name(base, members)
+        self.unions[alias] = members
+        return alias
+
+    def _union_name(self, base: str, members: list[str]) -> str:
+        entry = self.overrides.find("model_names", f"union {' | '.join(members)}")
+        if entry is not None:
+            return str(entry.data["name"])
+        if len(members) >= 3:
+            return f"Media{base}"
+        return "Or".join(m[: -len(base)] for m in members) + base
+
+    def _child_name(self, parent: str, key: str) -> str:
+        known = self.child_names.get((parent, key))
+        if known is not None:
+            return known
+        name = self._name_for_key(parent, key)
+        self.child_names[(parent, key)] = name
+        return name
+
+    def _name_for_key(self, parent: str, key: str) -> str:
+        entry = self.overrides.find("model_names", f"{parent}.{key}")
+        if entry is None:
+            entry = self.overrides.find("model_names", f"key {key}")
+        if entry is not None:
+            return str(entry.data["name"])
+        if key in GENERIC_KEYS:
+            topic = self.root_topics.get(parent)
+            # Under a response root, "results" lists what the endpoint is about (videos -> Video);
+            # deeper down, the parent names it (a change's "items" are ChangeItems).
+            return pascal(singular(topic)) if topic else f"{parent}{pascal(singular(key))}"
+        return pascal(singular(key))
+
+    def set_child_name(self, parent: str, key: str, name: str) -> None:
+        """Fix the name of a child (pages name their items from the listing, not the key)."""
+        entry = self.overrides.find("model_names", f"{parent}.{key}")
+        self.child_names[(parent, key)] = str(entry.data["name"]) if entry else name
+
+    # --- pass 2: plans ----------------------------------------------------------------------
+
+    def build(self) -> tuple[list[ModelPlan], list[UnionPlan], dict[str, str]]:
+        """Plan every Struct and union; return them and the renames applied while folding."""
+        models = {name: self._plan_model(name) for name in sorted(self.schemas)}
+        unions = {name: list(members) for name, members in self.unions.items()}
+        renames = self._fold_identical(models, unions)
+        for model in models.values():
+            model.doc = self._doc(model.name)
+        union_plans = [
+            UnionPlan(name, f"Any of {', '.join(members)}, told apart by ``media_type``.", members)
+            for name, members in sorted(unions.items())
+        ]
+        return [models[n] for n in sorted(models)], union_plans, renames
+
+    def _plan_model(self, name: str) -> ModelPlan:
+        schema = self.schemas[name]
+        tag = self.tags.get(name)
+        fields = []
+        is_page = is_page_schema(schema)
+        for key, sub in schema.get("properties", {}).items():
+            if tag is not None and key == "media_type":
+                continue
+            annotation = self._field_annotation(name, key, sub)
+            if is_page and key in ("page", "total_pages", "total_results"):
+                fields.append(FieldPlan(python_identifier(key), key, "int", None))
+                continue
+            kind = base_type(sub)
+            if kind in ("array", "object") and "oneOf" not in sub and not is_nullable(sub):
+                container_default = "[]" if kind == "array" else "{}"
+                if kind == "object" and not sub.get("additionalProperties"):
+                    fields.append(
+                        FieldPlan(python_identifier(key), key, f"{annotation} | None", "None")
+                    )
+                else:
+                    fields.append(
+                        FieldPlan(python_identifier(key), key, annotation, container_default)
+                    )
+            else:
+                optional = annotation if annotation.endswith("| None") else f"{annotation} | None"
+                fields.append(FieldPlan(python_identifier(key), key, optional, "None"))
+        return ModelPlan(
+            name=name,
+            doc="",
+            fields=fields,
+            tag_field="media_type" if tag else None,
+            tag=tag,
+            sources=list(self.sources[name]),
+        )
+
+    def _doc(self, name: str) -> str:
+        sources = self.sources[name]
+        used = ", ".join(f"``{s}``" for s in sources[:3])
+        more = len(sources) - 3
+        doc = f"{words(name).capitalize()}, as returned by {used}"
+        return doc + (f" and {more} more endpoints." if more > 0 else ".")
+
+    def _field_annotation(self, parent: str, key: str, schema: Schema) -> str:
+        kind = base_type(schema)
+        if "oneOf" in schema:
+            return self._child_name(parent, key)
+        if kind == "array":
+            return f"list[{self._field_annotation(parent, key, schema.get('items', {}))}]"
+        if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+            return f"dict[str, {self._field_annotation(parent, key, schema['additionalProperties'])}]"
+        if kind == "object" and schema.get("properties"):
+            return self._child_name(parent, key)
+        if kind == "object":
+            return "dict[str, Any]"
+        return self._scalar(schema)
+
+    def _fold_identical(
+        self, models: dict[str, ModelPlan], unions: dict[str, list[str]]
+    ) -> dict[str, str]:
+        """Merge Structs whose fields came out identical, until nothing changes."""
+        renames: dict[str, str] = {}
+        while True:
+            by_shape: dict[tuple[object, ...], list[str]] = {}
+            for name, model in models.items():
+                shape = (
+                    model.tag,
+                    tuple((f.json_name, f.annotation, f.default) for f in model.fields),
+                )
+                by_shape.setdefault(shape, []).append(name)
+            step = {}
+            for names in by_shape.values():
+                topics = {self.root_topics.get(n) for n in names}
+                if len(names) < 2 or len(topics) != 1 or None in topics:
+                    continue
+                # MovieVideos, TvSeriesVideos and TvSeasonVideos are one thing: Videos.
+                shared = pascal(str(topics.pop()))
+                if shared in models and shared not in names:
+                    continue
+                self.root_topics[shared] = self.root_topics[names[0]]
+                self.sources.setdefault(shared, [])
+                step.update({n: shared for n in names if n != shared})
+            if not step:
+                return renames
+            for old, new in step.items():
+                self.sources[new] += [s for s in self.sources[old] if s not in self.sources[new]]
+            self._rename(models, unions, step)
+            renames = {k: step.get(v, v) for k, v in renames.items()} | step
+
+    def _rename(
+        self, models: dict[str, ModelPlan], unions: dict[str, list[str]], step: dict[str, str]
+    ) -> None:
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, step)) + r")\b")
+        for old, new in step.items():
+            model = models.pop(old)
+            if new not in models:
+                model.name = new
+                models[new] = model
+        for model in models.values():
+            for item in model.fields:
+                item.annotation = pattern.sub(lambda m: step[m.group(1)], item.annotation)
+        for name, members in unions.items():
+            unions[name] = list(dict.fromkeys(step.get(m, m) for m in members))
+
+
+class _Collision(Exception):
+    """Two different shapes were given one name."""

@@ -1,0 +1,67 @@
+"""The whole generator as one function: document in, generated files out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .heal import HealReport, heal_document
+from .ir import Plan
+from .overrides import Overrides, load_overrides
+from .plan import build_plan
+from .render import render_tree
+from .spec import ROOT, load_document
+
+# Everything `generate` owns; `check` compares exactly these.
+GENERATED_PATHS = (
+    "src/tmdbfusion/models/__init__.py",
+    "src/tmdbfusion/_namespaces.py",
+    "src/tmdbfusion/resources",
+    "docs/reference/endpoints.md",
+)
+
+
+def plan_document(
+    document: dict[str, Any], overrides: Overrides | None = None
+) -> tuple[Plan, HealReport, Overrides]:
+    """Heal and plan one document."""
+    overrides = overrides if overrides is not None else load_overrides()
+    healed, report = heal_document(document, overrides)
+    return build_plan(healed, overrides), report, overrides
+
+
+def generate(spec_path: str | Path | None = None) -> tuple[dict[str, str], HealReport, Overrides]:
+    """Load, heal, plan and render; return the files without writing them."""
+    document = load_document(spec_path)
+    plan, report, overrides = plan_document(document)
+    return render_tree(plan), report, overrides
+
+
+def write_files(files: dict[str, str], root: Path = ROOT) -> None:
+    """Write generated files under ``root``, removing stale generated resource modules."""
+    resources = root / "src" / "tmdbfusion" / "resources"
+    if resources.is_dir():
+        for stale in resources.glob("*.py"):
+            if str(stale.relative_to(root)) not in files:
+                stale.unlink()
+    for rel, text in sorted(files.items()):
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def committed_differences(files: dict[str, str], root: Path = ROOT) -> list[str]:
+    """List generated paths whose committed text differs from ``files`` (or is extra/missing)."""
+    problems = []
+    for rel, text in sorted(files.items()):
+        target = root / rel
+        if not target.is_file():
+            problems.append(f"missing: {rel}")
+        elif target.read_text(encoding="utf-8") != text:
+            problems.append(f"differs: {rel}")
+    resources = root / "src" / "tmdbfusion" / "resources"
+    for existing in sorted(resources.glob("*.py")) if resources.is_dir() else []:
+        rel = str(existing.relative_to(root))
+        if rel not in files:
+            problems.append(f"stale: {rel}")
+    return problems

@@ -1,0 +1,221 @@
+"""Plan the SDK from the healed document: operations, parameters, and named models.
+
+The plan is the only place decisions are made; the templates print it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .docstrings import operation_doc
+from .heal import iter_operations, operation_key, success_media
+from .ir import NamespacePlan, OperationPlan, ParamPlan, Plan
+from .models import ModelPlanner, is_page_schema
+from .names import ENTITY_BY_NAMESPACE, name_operation
+from .naming import pascal, python_identifier
+from .overrides import Overrides
+from .schema import Schema, base_type
+
+# Path words that say what a paginated listing lists, most specific last.
+LISTED_ENTITY = {
+    "movie": "Movie",
+    "movies": "Movie",
+    "tv": "TvSeries",
+    "episodes": "TvEpisode",
+    "person": "Person",
+    "collection": "Collection",
+    "company": "Company",
+    "keyword": "Keyword",
+    "lists": "List",
+    "reviews": "Review",
+    "tagged_images": "TaggedImage",
+    "changes": "Changed",
+    "all": "Media",
+    "multi": "Media",
+}
+# Listed entities whose list item is the whole entity, not a summary of one.
+WHOLE_ENTITIES = {"Keyword", "Review", "TaggedImage"}
+STATUS_FIELDS = {"success", "status_code", "status_message"}
+SCALAR_PARAM = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+SKIPPED_PARAMETER_LOCATIONS = {"header", "cookie"}
+
+
+def _listed_entity(path: str) -> str:
+    literals = [s for s in path.split("/") if s and not s.startswith("{")][1:]
+    for word in reversed(literals):
+        if word in LISTED_ENTITY:
+            return LISTED_ENTITY[word]
+    raise ValueError(f"cannot tell what {path} lists")
+
+
+def _param_annotation(schema: Schema, overrides_type: str | None) -> tuple[str, list[str] | None]:
+    kind = overrides_type or base_type(schema) or "string"
+    enum = schema.get("enum")
+    if enum and not overrides_type:
+        values = [str(v) for v in enum]
+        return "Literal[" + ", ".join(repr(v) for v in values) + "]", values
+    if kind == "string" and schema.get("format") == "date":
+        return "str | datetime.date", None
+    return SCALAR_PARAM.get(kind, "str"), None
+
+
+def plan_parameters(
+    operation: dict[str, Any], where: str, overrides: Overrides
+) -> list[ParamPlan]:
+    """Plan path, query and body parameters in signature order."""
+    params: list[ParamPlan] = []
+    for raw in operation.get("parameters", []):
+        if raw["in"] in SKIPPED_PARAMETER_LOCATIONS:
+            continue
+        entry = overrides.find("parameters", f"{where} {raw['name']}")
+        forced_type = str(entry.data["type"]) if entry and "type" in entry.data else None
+        annotation, choices = _param_annotation(raw.get("schema", {}), forced_type)
+        description = (raw.get("description") or "").strip()
+        default = raw.get("schema", {}).get("default")
+        if default is not None and default != "":
+            suffix = f"TMDB's default: ``{str(default).lower() if isinstance(default, bool) else default}``."
+            description = f"{description.rstrip('.')}. {suffix}" if description else suffix
+        params.append(
+            ParamPlan(
+                name=python_identifier(raw["name"]),
+                json_name=raw["name"],
+                location=raw["in"],
+                annotation=annotation,
+                required=bool(raw.get("required")) or raw["in"] == "path",
+                description=description,
+                choices=choices,
+            )
+        )
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    body_schema = body.get("schema", {})
+    required = set(body_schema.get("required", []))
+    for key, sub in body_schema.get("properties", {}).items():
+        annotation, choices = _param_annotation(sub, None)
+        params.append(
+            ParamPlan(
+                name=python_identifier(key),
+                json_name=key,
+                location="body",
+                annotation=annotation,
+                required=key in required,
+                description=f"The ``{key}`` field of the request body.",
+                choices=choices,
+            )
+        )
+    path_order = [p.json_name for p in params if p.location == "path"]
+    positions = {
+        name: where.index("{" + name + "}") for name in path_order if "{" + name + "}" in where
+    }
+    path_params = sorted(
+        (p for p in params if p.location == "path"), key=lambda p: positions.get(p.json_name, 0)
+    )
+    others = [p for p in params if p.location != "path"]
+    required_first = [p for p in others if p.required] + [p for p in others if not p.required]
+    return path_params + required_first
+
+
+def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
+    """Plan every operation and every model of the healed document."""
+    planner = ModelPlanner(overrides)
+    operations: list[OperationPlan] = []
+    for method, path, operation in iter_operations(healed):
+        where = operation_key(method, path)
+        op_name = name_operation(method, path, overrides)
+        entity = ENTITY_BY_NAMESPACE[op_name.namespace]
+        topic = "details" if op_name.method == "latest" else op_name.method
+        media = success_media(operation) or {}
+        schema = media.get("schema", {})
+        page_model = item_annotation = None
+        if is_page_schema(schema):
+            listed = _listed_entity(path)
+            item_schema = schema["properties"]["results"].get("items", {})
+            if "oneOf" in item_schema:
+                item_name = listed if listed in WHOLE_ENTITIES else "Result"
+            elif listed in WHOLE_ENTITIES:
+                item_name = listed
+            else:
+                item_name = f"{listed}Summary"
+            entry = overrides.find("model_names", f"{where} results[]")
+            item_name = str(entry.data["name"]) if entry else item_name
+            item_annotation = planner.register_root(where, item_name, topic, item_schema, entity)
+            page_model = f"{item_annotation}Page"
+            planner.set_child_name(page_model, "results", item_name)
+            root = planner.register_root(where, page_model, topic, schema, entity)
+            page_model = root
+            return_annotation = f"{root}, {item_annotation}"
+            cast_to = root
+        else:
+            root_name = f"{entity}{pascal(topic)}" if entity else pascal(op_name.method)
+            if method != "GET" and set(schema.get("properties", {})) <= STATUS_FIELDS:
+                # Write operations answer with TMDB's status envelope, one class for all of them.
+                root_name, topic = "StatusResponse", "status"
+            cast_to = planner.register_root(where, root_name, topic, schema, entity)
+            return_annotation = cast_to
+        operations.append(
+            OperationPlan(
+                namespace=op_name.namespace,
+                name=op_name.method,
+                http_method=method,
+                path=path,
+                summary=(operation.get("summary") or "").strip(),
+                description=(operation.get("description") or "").strip(),
+                params=plan_parameters(operation, where, overrides),
+                return_annotation=return_annotation,
+                cast_to=cast_to,
+                paginated=page_model is not None,
+                page_model=page_model,
+                item_annotation=item_annotation,
+            )
+        )
+    models, unions, renames = planner.build()
+    for op in operations:
+        for old, new in renames.items():
+            op.return_annotation = _swap(op.return_annotation, old, new)
+            op.cast_to = _swap(op.cast_to, old, new)
+            if op.page_model:
+                op.page_model = _swap(op.page_model, old, new)
+            if op.item_annotation:
+                op.item_annotation = _swap(op.item_annotation, old, new)
+    namespaces: dict[str, list[OperationPlan]] = {}
+    for op in operations:
+        namespaces.setdefault(op.namespace, []).append(op)
+    model_names = {m.name for m in models} | {u.name for u in unions}
+    namespace_plans = [
+        _namespace_plan(name, sorted(ops, key=lambda o: o.name), model_names)
+        for name, ops in sorted(namespaces.items())
+    ]
+    return Plan(models=models, unions=unions, namespaces=namespace_plans)
+
+
+def _namespace_plan(name: str, ops: list[OperationPlan], model_names: set[str]) -> NamespacePlan:
+    """Finish a namespace: docstrings, and the imports its module needs."""
+    used: set[str] = set()
+    typing: set[str] = set()
+    needs_datetime = needs_sequence = False
+    for op in ops:
+        returns = op.return_annotation
+        if op.paginated:
+            returns = f"{op.page_model} page of {op.item_annotation}"
+        op.doc_lines = operation_doc(op, returns)
+        annotations = [op.return_annotation, op.cast_to] + [p.annotation for p in op.params]
+        for annotation in annotations:
+            used.update(set(re.findall(r"\b[A-Z]\w+\b", annotation)) & model_names)
+            if "Literal[" in annotation:
+                typing.add("Literal")
+            needs_datetime |= "datetime." in annotation
+            needs_sequence |= "Sequence[" in annotation
+    return NamespacePlan(
+        name=name,
+        class_name=f"{pascal(name)}Resource",
+        module=name,
+        operations=ops,
+        model_imports=sorted(used),
+        typing_imports=sorted(typing),
+        needs_datetime=needs_datetime,
+        needs_sequence=needs_sequence,
+    )
+
+
+def _swap(annotation: str, old: str, new: str) -> str:
+    return re.sub(rf"\b{re.escape(old)}\b", new, annotation)

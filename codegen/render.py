@@ -1,0 +1,113 @@
+"""Render the plan with Jinja templates and format the result with ruff.
+
+The output is a mapping of relative path -> file text, so the same function serves ``generate``
+(write into the repository) and ``check`` (compare with what is committed).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import jinja2
+
+from .ir import Plan
+
+TEMPLATES = Path(__file__).parent / "templates"
+PACKAGE = Path("src") / "tmdbfusion"
+
+
+def docstring(lines: list[str], indent: int) -> str:
+    """Lay out docstring lines inside triple quotes at ``indent`` spaces."""
+    pad = " " * indent
+    body = [lines[0], *[f"{pad}{line}" if line else "" for line in lines[1:]]]
+    return "\n".join(body) + (f"\n{pad}" if len(lines) > 1 else "")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - we render Python and Markdown, never HTML
+    )
+    env.filters["docstring"] = docstring
+    return env
+
+
+def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
+    rows = []
+    for ns in plan.namespaces:
+        for op in ns.operations:
+            args = [p.name for p in op.path_params]
+            args += [f"{p.name}=..." for p in op.params if p.location != "path" and p.required]
+            returns = (
+                f"SyncPage[{op.return_annotation}]" if op.paginated else op.return_annotation
+            )
+            rows.append(
+                {
+                    "method": op.http_method,
+                    "path": op.path,
+                    "call": f"client.{ns.name}.{op.name}({', '.join(args)})",
+                    "returns": returns,
+                }
+            )
+    return sorted(rows, key=lambda r: (r["path"], r["method"]))
+
+
+def render_files(plan: Plan) -> dict[str, str]:
+    """Render every generated file (unformatted)."""
+    env = _environment()
+    names = sorted([m.name for m in plan.models] + [u.name for u in plan.unions])
+    files = {
+        str(PACKAGE / "models" / "__init__.py"): env.get_template("models.py.jinja").render(
+            plan=plan, all_names=names
+        ),
+        str(PACKAGE / "_namespaces.py"): env.get_template("namespaces.py.jinja").render(plan=plan),
+        "docs/reference/endpoints.md": env.get_template("endpoints.md.jinja").render(
+            rows=_endpoint_rows(plan)
+        ),
+    }
+    resource = env.get_template("resource.py.jinja")
+    modules = []
+    for ns in plan.namespaces:
+        has_pages = any(op.paginated for op in ns.operations)
+        files[str(PACKAGE / "resources" / f"{ns.module}.py")] = resource.render(
+            ns=ns, has_pages=has_pages
+        )
+        modules.append(ns.module)
+    files[str(PACKAGE / "resources" / "__init__.py")] = (
+        '"""Generated resource classes, one module per namespace (imported lazily)."""\n'
+    )
+    return files
+
+
+def format_python(files: dict[str, str]) -> dict[str, str]:
+    """Run ruff (fix + format) over the Python files, the way the repository is configured."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copy(root / "pyproject.toml", work / "pyproject.toml")
+        for rel, text in files.items():
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        python_files = [rel for rel in files if rel.endswith(".py")]
+        ruff = [sys.executable, "-m", "ruff"]
+        subprocess.run(
+            [*ruff, "check", "--fix-only", "--quiet", "--select", "I,F401,UP", *python_files],
+            cwd=work,
+            check=True,
+        )
+        subprocess.run([*ruff, "format", "--quiet", *python_files], cwd=work, check=True)
+        return {rel: (work / rel).read_text(encoding="utf-8") for rel in files}
+
+
+def render_tree(plan: Plan) -> dict[str, str]:
+    """Render and format every generated file."""
+    return format_python(render_files(plan))

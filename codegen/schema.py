@@ -1,0 +1,159 @@
+"""Small helpers over JSON Schema dicts as OpenAPI 3.1 writes them.
+
+Nullability is spelled the 3.1 way, ``"type": ["string", "null"]``; these helpers hide that detail.
+Every function returns new dicts and never mutates its arguments.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+Schema = dict[str, Any]
+
+SCALAR_TYPES = ("string", "integer", "number", "boolean")
+
+
+def type_names(schema: Schema) -> list[str]:
+    """Return the schema's ``type`` as a list (empty for a typeless schema)."""
+    value = schema.get("type")
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def base_type(schema: Schema) -> str | None:
+    """Return the non-null type name, or None for a typeless or null-only schema."""
+    names = [name for name in type_names(schema) if name != "null"]
+    return names[0] if names else None
+
+
+def is_nullable(schema: Schema) -> bool:
+    """Tell whether the schema admits null."""
+    return "null" in type_names(schema)
+
+
+def with_type(schema: Schema, name: str | None, *, nullable: bool) -> Schema:
+    """Return a copy of ``schema`` whose type is ``name``, nullable or not."""
+    result = dict(schema)
+    if name is None:
+        if nullable:
+            result["type"] = ["null"]
+        else:
+            result.pop("type", None)
+    else:
+        result["type"] = [name, "null"] if nullable else name
+    return result
+
+
+def make_nullable(schema: Schema) -> Schema:
+    """Return a copy of ``schema`` that also admits null."""
+    return with_type(schema, base_type(schema), nullable=True)
+
+
+def is_empty(schema: Schema) -> bool:
+    """Tell whether a schema says nothing about its shape (``{}``, or only null)."""
+    return base_type(schema) is None and not schema.get("oneOf")
+
+
+def infer(value: Any) -> Schema:
+    """Infer a schema from one JSON value, the way a careful reader of the example would."""
+    if value is None:
+        return {"type": ["null"]}
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, list):
+        items: Schema = {}
+        for item in value:
+            items = merge_value(items, item)
+        return {"type": "array", "items": items}
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {key: infer(item) for key, item in value.items()}}
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+def _wider_scalar(left: str, right: str) -> str | None:
+    if left == right:
+        return left
+    if {left, right} == {"integer", "number"}:
+        return "number"
+    return None
+
+
+def merge_value(schema: Schema, value: Any) -> Schema:
+    """Widen ``schema`` just enough to describe ``value`` too (nulls, floats, missing keys)."""
+    if value is None:
+        return make_nullable(schema)
+    if is_empty(schema):
+        inferred = infer(value)
+        return with_type(
+            {**schema, **inferred}, base_type(inferred), nullable=is_nullable(schema)
+        )
+    return merge_schemas(schema, infer(value))
+
+
+def merge_schemas(left: Schema, right: Schema) -> Schema:
+    """Return the narrowest schema that admits everything ``left`` or ``right`` admits."""
+    nullable = is_nullable(left) or is_nullable(right)
+    if is_empty(left):
+        return with_type(copy.deepcopy(right), base_type(right), nullable=nullable)
+    if is_empty(right):
+        return with_type(copy.deepcopy(left), base_type(left), nullable=nullable)
+    if left.get("oneOf") or right.get("oneOf"):
+        return _merge_unions(left, right, nullable=nullable)
+    left_type, right_type = base_type(left), base_type(right)
+    assert left_type is not None and right_type is not None
+    result = copy.deepcopy(left)
+    if left_type == "object" and right_type == "object":
+        props = dict(result.get("properties", {}))
+        for key, sub in right.get("properties", {}).items():
+            props[key] = merge_schemas(props[key], sub) if key in props else copy.deepcopy(sub)
+        if props or "properties" in result:
+            result["properties"] = props
+        if "additionalProperties" in right or "additionalProperties" in left:
+            result["additionalProperties"] = merge_schemas(
+                left.get("additionalProperties") or {}, right.get("additionalProperties") or {}
+            )
+        return with_type(result, "object", nullable=nullable)
+    if left_type == "array" and right_type == "array":
+        result["items"] = merge_schemas(left.get("items", {}), right.get("items", {}))
+        return with_type(result, "array", nullable=nullable)
+    wider = _wider_scalar(left_type, right_type)
+    if wider is None:
+        # Genuinely conflicting evidence: keep the document's type and record the other as a hint.
+        result.setdefault("x-conflicting-types", [])
+        if right_type not in result["x-conflicting-types"]:
+            result["x-conflicting-types"] = sorted({*result["x-conflicting-types"], right_type})
+        return with_type(result, left_type, nullable=nullable)
+    return with_type(result, wider, nullable=nullable)
+
+
+def _merge_unions(left: Schema, right: Schema, *, nullable: bool) -> Schema:
+    """Merge two tagged unions variant by variant (a plain object joins every variant)."""
+    base = left if left.get("oneOf") else right
+    other = right if base is left else left
+    tag = base["discriminator"]["propertyName"]
+    variants = {_variant_tag(v, tag): copy.deepcopy(v) for v in base["oneOf"]}
+    others = other["oneOf"] if other.get("oneOf") else None
+    if others is not None:
+        for variant in others:
+            key = _variant_tag(variant, tag)
+            variants[key] = merge_schemas(variants[key], variant) if key in variants else variant
+    result = copy.deepcopy(base)
+    result["oneOf"] = [variants[key] for key in sorted(variants)]
+    if nullable:
+        result["x-nullable"] = True
+    return result
+
+
+def _variant_tag(variant: Schema, tag: str) -> str:
+    enum = variant["properties"][tag].get("enum", [])
+    return str(enum[0]) if enum else ""

@@ -1,0 +1,47 @@
+"""Developer sessions: ``nox`` runs lint, typecheck, tests and check-generated."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "typecheck", "tests", "check-generated"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = "3.11"
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Run ruff's linter and formatter check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """Run mypy --strict over src/ and codegen/."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def generate(session: nox.Session) -> None:
+    """Regenerate models, resources and reference docs from the pinned document."""
+    session.install("-e", ".[codegen]")
+    session.run("python", "-m", "codegen", "generate", *session.posargs)
+
+
+@nox.session(name="check-generated", python=PYTHON)
+def check_generated(session: nox.Session) -> None:
+    """Fail if the committed generated code differs from a fresh generation."""
+    session.install("-e", ".[codegen]")
+    session.run("python", "-m", "codegen", "check", *session.posargs)

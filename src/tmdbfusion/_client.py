@@ -1,0 +1,463 @@
+"""The sync and async clients: thin shells that perform the pipeline's I/O.
+
+Every decision is made in ``_pipeline.py``.  Each client drives
+:func:`~tmdbfusion._pipeline.request_flow` by sending requests with its httpx
+client and sleeping when told to: blocking in :class:`TMDBClient`, awaiting
+in :class:`AsyncTMDBClient`.  The sleep function is the ``_sleep`` attribute
+so tests can replace it and check the exact waits without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import time
+from collections.abc import Awaitable, Callable, Collection, Generator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
+from tmdbfusion._pipeline import (
+    DEFAULT_BASE_URL,
+    Action,
+    PreparedRequest,
+    Reply,
+    Sleep,
+    install_httpx_log_redaction,
+    make_config,
+    prepare_request,
+    request_flow,
+)
+from tmdbfusion.exceptions import ClientClosedError
+from tmdbfusion.images import AsyncImageURLs, ImageURLs
+from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
+
+__all__ = ["AsyncTMDBClient", "TMDBClient"]
+
+T = TypeVar("T")
+_SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
+_AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
+
+
+class _ClientCore:
+    """Configuration, state and request preparation shared by both clients."""
+
+    def __init__(
+        self,
+        credential: str | None,
+        *,
+        api_key: str | None,
+        access_token: str | None,
+        base_url: str,
+        language: str | None,
+        region: str | None,
+        timeout: float,
+        max_retries: int,
+    ) -> None:
+        self._config = make_config(
+            credential,
+            api_key=api_key,
+            access_token=access_token,
+            base_url=base_url,
+            language=language,
+            region=region,
+            timeout=timeout,
+            max_retries=max_retries,
+            environ=os.environ,
+        )
+        self._closed = False
+        install_httpx_log_redaction()
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(
+                f"This {type(self).__name__} has been closed; create a new client to make "
+                "more requests (or keep all the requests inside its `with` block)."
+            )
+
+    def _prepare(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        choices: Mapping[str, Collection[str]] | None,
+    ) -> PreparedRequest:
+        self._ensure_open()
+        return prepare_request(
+            self._config,
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            body=body,
+            choices=choices,
+        )
+
+    def __repr__(self) -> str:
+        closed = ", closed" if self._closed else ""
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"auth={self._config.auth.kind!r}{closed})"
+        )
+
+
+def _limits(max_connections: int | None, max_keepalive_connections: int | None) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
+    )
+
+
+class TMDBClient(SyncNamespaces, _ClientCore):
+    """Blocking client for The Movie Database (TMDB) API v3.
+
+    Parameters
+    ----------
+    credential : str or None
+        A v4 API Read Access Token (sent as ``Authorization: Bearer``) or a v3
+        API key (sent as the ``api_key`` query parameter); which one is told
+        from its shape.  When no credential is given at all, the
+        ``TMDB_ACCESS_TOKEN`` and then the ``TMDB_API_KEY`` environment
+        variables are used.
+    api_key : str or None
+        A v3 API key, given explicitly.
+    access_token : str or None
+        A v4 API Read Access Token, given explicitly.
+    base_url : str
+        Scheme and host of the API.
+    language : str or None
+        Default for every ``language`` parameter left as None, e.g. ``"en-US"``.
+    region : str or None
+        Default for every ``region`` parameter left as None, e.g. ``"US"``.
+    timeout : float
+        Seconds allowed for connecting and for each read or write.
+    max_retries : int
+        Extra attempts on rate limiting, 5xx errors, timeouts and broken
+        connections; 0 disables retrying.
+    max_connections, max_keepalive_connections : int or None
+        Connection pool limits of the httpx client created here.
+    http_client : httpx.Client or None
+        An httpx client to send requests with instead of creating one; it is
+        not closed by :meth:`close`.
+
+    Raises
+    ------
+    MissingCredentialsError
+        When no credential was given or found in the environment.
+    """
+
+    def __init__(
+        self,
+        credential: str | None = None,
+        *,
+        api_key: str | None = None,
+        access_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        language: str | None = None,
+        region: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        max_connections: int | None = 100,
+        max_keepalive_connections: int | None = 20,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(
+                "http_client must be an httpx.Client; use AsyncTMDBClient with an httpx.AsyncClient"
+            )
+        super().__init__(
+            credential,
+            api_key=api_key,
+            access_token=access_token,
+            base_url=base_url,
+            language=language,
+            region=region,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self._owns_http = http_client is None
+        if http_client is None:
+            http_client = httpx.Client(
+                timeout=timeout, limits=_limits(max_connections, max_keepalive_connections)
+            )
+        self._http = http_client
+        self._sleep: Callable[[float], None] = time.sleep
+
+    @functools.cached_property
+    def images(self) -> ImageURLs:
+        """Build image URLs from the file paths in responses."""
+        return ImageURLs(self)
+
+    def close(self) -> None:
+        """Close the connections this client opened; it cannot be used afterwards."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self: _SyncClientT) -> _SyncClientT:
+        self._ensure_open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        cast_to: type[T],
+        choices: Mapping[str, Collection[str]] | None = None,
+    ) -> T:
+        prepared = self._prepare(
+            method, path, path_params=path_params, query=query, body=body, choices=choices
+        )
+        return self._run(request_flow(self._config, prepared, cast_to))
+
+    def _request_page(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        cast_to: type[PageT],
+        choices: Mapping[str, Collection[str]] | None = None,
+    ) -> SyncPage[PageT, Any]:
+        first_query = dict(query or {})
+
+        def fetch(page: int) -> PageT:
+            return self._request(
+                method,
+                path,
+                path_params=path_params,
+                query=query_for_page(first_query, page),
+                cast_to=cast_to,
+                choices=choices,
+            )
+
+        first = self._request(
+            method,
+            path,
+            path_params=path_params,
+            query=first_query,
+            cast_to=cast_to,
+            choices=choices,
+        )
+        return SyncPage(first, fetch)
+
+    def _run(self, flow: Generator[Action, Reply, T]) -> T:
+        self._ensure_open()
+        try:
+            reply: Reply = None
+            while True:
+                try:
+                    action = flow.send(reply)
+                except StopIteration as finished:
+                    result: T = finished.value
+                    return result
+                reply = self._perform(action)
+        finally:
+            flow.close()
+
+    def _perform(self, action: Action) -> Reply:
+        if isinstance(action, Sleep):
+            self._sleep(action.seconds)
+            return None
+        try:
+            return self._http.send(action.request)
+        except httpx.RequestError as exc:
+            # Handed to the flow, which decides between retrying and raising.
+            return exc
+
+
+class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
+    """Asyncio client for The Movie Database (TMDB) API v3.
+
+    Parameters
+    ----------
+    credential : str or None
+        A v4 API Read Access Token (sent as ``Authorization: Bearer``) or a v3
+        API key (sent as the ``api_key`` query parameter); which one is told
+        from its shape.  When no credential is given at all, the
+        ``TMDB_ACCESS_TOKEN`` and then the ``TMDB_API_KEY`` environment
+        variables are used.
+    api_key : str or None
+        A v3 API key, given explicitly.
+    access_token : str or None
+        A v4 API Read Access Token, given explicitly.
+    base_url : str
+        Scheme and host of the API.
+    language : str or None
+        Default for every ``language`` parameter left as None, e.g. ``"en-US"``.
+    region : str or None
+        Default for every ``region`` parameter left as None, e.g. ``"US"``.
+    timeout : float
+        Seconds allowed for connecting and for each read or write.
+    max_retries : int
+        Extra attempts on rate limiting, 5xx errors, timeouts and broken
+        connections; 0 disables retrying.
+    max_connections, max_keepalive_connections : int or None
+        Connection pool limits of the httpx client created here.
+    http_client : httpx.AsyncClient or None
+        An httpx client to send requests with instead of creating one; it is
+        not closed by :meth:`aclose`.
+
+    Raises
+    ------
+    MissingCredentialsError
+        When no credential was given or found in the environment.
+    """
+
+    def __init__(
+        self,
+        credential: str | None = None,
+        *,
+        api_key: str | None = None,
+        access_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        language: str | None = None,
+        region: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        max_connections: int | None = 100,
+        max_keepalive_connections: int | None = 20,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                "http_client must be an httpx.AsyncClient; use TMDBClient with an httpx.Client"
+            )
+        super().__init__(
+            credential,
+            api_key=api_key,
+            access_token=access_token,
+            base_url=base_url,
+            language=language,
+            region=region,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self._owns_http = http_client is None
+        if http_client is None:
+            http_client = httpx.AsyncClient(
+                timeout=timeout, limits=_limits(max_connections, max_keepalive_connections)
+            )
+        self._http = http_client
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    @functools.cached_property
+    def images(self) -> AsyncImageURLs:
+        """Build image URLs from the file paths in responses."""
+        return AsyncImageURLs(self)
+
+    async def aclose(self) -> None:
+        """Close the connections this client opened; it cannot be used afterwards."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def close(self) -> None:
+        """Close the client; the same as :meth:`aclose`."""
+        await self.aclose()
+
+    async def __aenter__(self: _AsyncClientT) -> _AsyncClientT:
+        self._ensure_open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        cast_to: type[T],
+        choices: Mapping[str, Collection[str]] | None = None,
+    ) -> T:
+        prepared = self._prepare(
+            method, path, path_params=path_params, query=query, body=body, choices=choices
+        )
+        return await self._run(request_flow(self._config, prepared, cast_to))
+
+    def _request_page(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        cast_to: type[PageT],
+        choices: Mapping[str, Collection[str]] | None = None,
+    ) -> AsyncPager[PageT, Any]:
+        first_query = dict(query or {})
+        # Prepared now, so a bad argument raises where the method was called
+        # rather than wherever the pager is first awaited.
+        first = self._prepare(
+            method, path, path_params=path_params, query=first_query, body=None, choices=choices
+        )
+
+        async def fetch_first() -> PageT:
+            return await self._run(request_flow(self._config, first, cast_to))
+
+        async def fetch(page: int) -> PageT:
+            return await self._request(
+                method,
+                path,
+                path_params=path_params,
+                query=query_for_page(first_query, page),
+                cast_to=cast_to,
+                choices=choices,
+            )
+
+        return AsyncPager(fetch_first, fetch)
+
+    async def _run(self, flow: Generator[Action, Reply, T]) -> T:
+        self._ensure_open()
+        try:
+            reply: Reply = None
+            while True:
+                try:
+                    action = flow.send(reply)
+                except StopIteration as finished:
+                    result: T = finished.value
+                    return result
+                reply = await self._perform(action)
+        finally:
+            flow.close()
+
+    async def _perform(self, action: Action) -> Reply:
+        if isinstance(action, Sleep):
+            await self._sleep(action.seconds)
+            return None
+        try:
+            return await self._http.send(action.request)
+        except httpx.RequestError as exc:
+            # Handed to the flow, which decides between retrying and raising.
+            return exc

@@ -1,0 +1,1 @@
+"""Generated resource classes, one module per namespace (imported lazily)."""
