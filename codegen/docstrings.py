@@ -28,21 +28,27 @@ def _param_type(annotation: str, required: bool) -> str:
 
 def operation_doc(op: OperationPlan, returns: str) -> list[str]:
     """Return the docstring lines (without quotes or indentation) for one operation."""
-    summary = _sentence(op.description.split("\n")[0] if op.description else op.summary)
-    if not summary or summary == ".":
-        summary = _sentence(f"{op.summary or op.name.replace('_', ' ').capitalize()}")
-    lines = _wrap(summary)
-    extra = [p for p in op.description.split("\n")[1:] if p.strip()]
-    if extra:
+    paragraphs = [" ".join(p.split()) for p in op.description.split("\n") if p.strip()]
+    first = _sentence(paragraphs[0]) if paragraphs else ""
+    # The summary line must be one short sentence that does not start with "This".
+    if first and len(first) <= WIDTH - 11 and not first.startswith("This"):
+        lines = [first]
+        paragraphs = paragraphs[1:]
+    else:
+        lines = [_sentence(op.summary or op.name.replace("_", " ").capitalize())]
+    for paragraph in paragraphs:
         lines.append("")
-        for paragraph in extra:
-            lines.extend(_wrap(" ".join(paragraph.split())))
+        lines.extend(_wrap(_sentence(paragraph)))
     lines += ["", f"``{op.http_method} {op.path}``"]
     if op.params:
         lines += ["", "Parameters", "----------"]
         for param in op.params:
-            lines.append(f"{param.name} : {_param_type(param.annotation, param.required)}")
+            shown = "str" if param.choices else param.annotation
+            lines.append(f"{param.name} : {_param_type(shown, param.required)}")
             description = param.description or _default_description(param.name, param.location)
+            if param.choices:
+                allowed = ", ".join(f"``{c}``" for c in param.choices)
+                description = f"{_sentence(description)} One of {allowed}"
             lines.extend(f"    {line}" for line in _wrap(_sentence(description), "    "))
     lines += ["", "Returns", "-------", returns]
     if op.paginated:

@@ -173,9 +173,7 @@ def build_tagged_unions(
     has_tag_field = TAG_FIELD in items.get("properties", {}) or bool(_tags_in(item_values))
     if not has_tag_field or (len(tags) < 2 and items_path not in forced):
         result = dict(schema)
-        result["items"] = build_tagged_unions(
-            items, item_values, where, forced, report, items_path
-        )
+        result["items"] = build_tagged_unions(items, item_values, where, forced, report, items_path)
         return result
     seen_by_tag = {
         tag: {

@@ -9,7 +9,10 @@ models whose fields came out identical into one class, so the same entity has on
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from .ir import FieldPlan, ModelPlan, UnionPlan
 from .naming import pascal, python_identifier, singular, words
@@ -33,7 +36,7 @@ SAME_ENTITY_OVERLAP = 0.5
 
 def is_page_schema(schema: Schema) -> bool:
     """Tell whether a response is one of TMDB's ``{page, results, total_pages, ...}`` pages."""
-    return PAGE_KEYS <= set(schema.get("properties", {}))
+    return set(schema.get("properties", {})) >= PAGE_KEYS
 
 
 def _overlap(left: Schema, right: Schema) -> float:
@@ -52,7 +55,7 @@ class ModelPlanner:
     unions: dict[str, list[str]] = field(default_factory=dict)
     child_names: dict[tuple[str, str], str] = field(default_factory=dict)
     root_topics: dict[str, str] = field(default_factory=dict)
-    renames: dict[str, str] = field(default_factory=dict)
+    ref_names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     # --- pass 1: naming and merging ---------------------------------------------------------
 
@@ -83,7 +86,7 @@ class ModelPlanner:
             (tag is None and _overlap(existing, schema) < SAME_ENTITY_OVERLAP)
             or (tag is not None and known_tag is not None and tag != known_tag)
         ):
-            raise _Collision(name)
+            raise _CollisionError(name)
         self.schemas[name] = merge_schemas(existing, schema) if existing else schema
         self.sources.setdefault(name, [])
         if where not in self.sources[name]:
@@ -93,35 +96,48 @@ class ModelPlanner:
         for key, sub in schema.get("properties", {}).items():
             if tag is not None and key == "media_type":
                 continue
-            self._annotation_for(sub, where, key, lambda k=key: self._child_name(name, k), name)
+            self._annotation_for(sub, where, key, partial(self._child_name, name, key), name)
         return name
 
-    def _annotation_for(self, schema: Schema, where: str, key: str, namer, parent) -> str:  # type: ignore[no-untyped-def]
+    def _annotation_for(
+        self,
+        schema: Schema,
+        where: str,
+        key: str,
+        namer: Callable[[], str],
+        parent: str | None,
+    ) -> str:
         """Register what ``schema`` contains and return its Python annotation."""
         kind = base_type(schema)
         if "oneOf" in schema:
-            return self._register_union(schema, where, namer())
+            alias = self._register_union(schema, where, namer())
+            if parent is not None:
+                self.ref_names.setdefault((parent, key), alias)
+            return alias
         if kind == "array":
             inner = self._annotation_for(schema.get("items", {}), where, key, namer, parent)
             return f"list[{inner}]"
         if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
-            value = self._annotation_for(
-                schema["additionalProperties"], where, key, namer, parent
-            )
+            value = self._annotation_for(schema["additionalProperties"], where, key, namer, parent)
             return f"dict[str, {value}]"
         if kind == "object" and schema.get("properties"):
             name = namer()
             try:
-                return self._register_object(name, schema, where, None)
-            except _Collision:
+                registered = self._register_object(name, schema, where, None)
+            except _CollisionError:
                 pass
+            else:
+                if parent is not None:
+                    self.ref_names.setdefault((parent, key), registered)
+                return registered
             for alternative in (f"{self._entity}{name}", f"{parent or ''}{name}", f"{name}Data"):
                 try:
                     registered = self._register_object(alternative, schema, where, None)
-                except _Collision:
+                except _CollisionError:
                     continue
                 if parent is not None:
                     self.child_names[(parent, key)] = registered
+                    self.ref_names.setdefault((parent, key), registered)
                 return registered
             raise ValueError(f"cannot find a free name for {name} at {where}: add an override")
         if kind == "object":
@@ -239,19 +255,22 @@ class ModelPlanner:
         sources = self.sources[name]
         used = ", ".join(f"``{s}``" for s in sources[:3])
         more = len(sources) - 3
-        doc = f"{words(name).capitalize()}, as returned by {used}"
-        return doc + (f" and {more} more endpoints." if more > 0 else ".")
+        where = f"Returned by {used}" + (f" and {more} more endpoints." if more > 0 else ".")
+        lines = [f"{words(name).capitalize()}.", "", *textwrap.wrap(where, 90)]
+        return "\n    ".join(lines).replace("\n    \n", "\n\n") + "\n    "
 
     def _field_annotation(self, parent: str, key: str, schema: Schema) -> str:
         kind = base_type(schema)
         if "oneOf" in schema:
-            return self._child_name(parent, key)
+            return self.ref_names[(parent, key)]
         if kind == "array":
             return f"list[{self._field_annotation(parent, key, schema.get('items', {}))}]"
         if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
-            return f"dict[str, {self._field_annotation(parent, key, schema['additionalProperties'])}]"
+            return (
+                f"dict[str, {self._field_annotation(parent, key, schema['additionalProperties'])}]"
+            )
         if kind == "object" and schema.get("properties"):
-            return self._child_name(parent, key)
+            return self.ref_names[(parent, key)]
         if kind == "object":
             return "dict[str, Any]"
         return self._scalar(schema)
@@ -304,5 +323,5 @@ class ModelPlanner:
             unions[name] = list(dict.fromkeys(step.get(m, m) for m in members))
 
 
-class _Collision(Exception):
+class _CollisionError(Exception):
     """Two different shapes were given one name."""

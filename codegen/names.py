@@ -1,8 +1,8 @@
 """Name every operation from its path (TMDB's operationIds are unreliable).
 
-``/3/movie/{movie_id}/credits`` is ``movies.credits``; a bare ``/{id}`` is ``details``; write operations
-get a verb (``add_rating``, ``delete_rating``, ``add_favorite``, ``create``, ``delete``). Exceptions live
-in the ``operations`` section of the overrides file.
+``/3/movie/{movie_id}/credits`` is ``movies.credits``; a bare ``/{id}`` is ``details``; write
+operations get a verb (``add_rating``, ``delete_rating``, ``add_favorite``, ``create``,
+``delete``). Exceptions live in the ``operations`` section of the overrides file.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .overrides import Overrides
 
-# First path word -> namespace. Words not listed here are an error: a new TMDB area needs a decision.
+# First path word -> namespace. Unlisted words are an error: a new TMDB area needs a decision.
 NAMESPACE_BY_WORD = {
     "account": "account",
     "authentication": "authentication",

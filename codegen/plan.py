@@ -60,9 +60,7 @@ def _param_annotation(schema: Schema, overrides_type: str | None) -> tuple[str, 
     return SCALAR_PARAM.get(kind, "str"), None
 
 
-def plan_parameters(
-    operation: dict[str, Any], where: str, overrides: Overrides
-) -> list[ParamPlan]:
+def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides) -> list[ParamPlan]:
     """Plan path, query and body parameters in signature order."""
     params: list[ParamPlan] = []
     for raw in operation.get("parameters", []):
@@ -74,7 +72,8 @@ def plan_parameters(
         description = (raw.get("description") or "").strip()
         default = raw.get("schema", {}).get("default")
         if default is not None and default != "":
-            suffix = f"TMDB's default: ``{str(default).lower() if isinstance(default, bool) else default}``."
+            shown = str(default).lower() if isinstance(default, bool) else default
+            suffix = f"TMDB's default: ``{shown}``."
             description = f"{description.rstrip('.')}. {suffix}" if description else suffix
         params.append(
             ParamPlan(

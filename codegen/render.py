@@ -34,7 +34,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 - we render Python and Markdown, never HTML
+        autoescape=False,  # we render Python and Markdown, never HTML
     )
     env.filters["docstring"] = docstring
     return env
@@ -46,9 +46,7 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
         for op in ns.operations:
             args = [p.name for p in op.path_params]
             args += [f"{p.name}=..." for p in op.params if p.location != "path" and p.required]
-            returns = (
-                f"SyncPage[{op.return_annotation}]" if op.paginated else op.return_annotation
-            )
+            returns = f"SyncPage[{op.return_annotation}]" if op.paginated else op.return_annotation
             rows.append(
                 {
                     "method": op.http_method,

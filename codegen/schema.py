@@ -94,9 +94,7 @@ def merge_value(schema: Schema, value: Any) -> Schema:
         return make_nullable(schema)
     if is_empty(schema):
         inferred = infer(value)
-        return with_type(
-            {**schema, **inferred}, base_type(inferred), nullable=is_nullable(schema)
-        )
+        return with_type({**schema, **inferred}, base_type(inferred), nullable=is_nullable(schema))
     return merge_schemas(schema, infer(value))
 
 

@@ -1,8 +1,8 @@
 """Locate, verify and load TMDB's OpenAPI document.
 
-The project never contains the document itself, only its pin (``openapi/pin.json``): the upstream URL,
-the sha256 of the exact bytes and the capture date. The document is found, in order, at an explicit
-path, in the directory named by ``TMDBFUSION_OPENAPI_DIR``, or in the git-ignored cache that
+The project never contains the document itself, only its pin (``openapi/pin.json``): the upstream
+URL, the sha256 of the exact bytes and the capture date. The document is found, in order, at an
+explicit path, in the directory named by ``TMDBFUSION_OPENAPI_DIR``, or in the git-ignored cache that
 ``python -m codegen fetch`` fills.
 """
 
@@ -99,7 +99,7 @@ def read_bytes(source: str | Path, *, timeout: float = 60.0) -> bytes:
     text = str(source)
     if text.startswith(("http://", "https://")):
         try:
-            with urllib.request.urlopen(text, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(text, timeout=timeout) as response:
                 body: bytes = response.read()
                 return body
         except (urllib.error.URLError, TimeoutError, OSError) as exc:

@@ -178,7 +178,10 @@ class AccountDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Account details, as returned by ``GET /3/account/{account_id}``."""
+    """Account details.
+
+    Returned by ``GET /3/account/{account_id}``.
+    """
 
     avatar: Avatar | None = None
     id: int | None = None
@@ -193,22 +196,30 @@ class AccountState(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Account state, as returned by ``GET /3/tv/{series_id}/season/{season_number}/account_states``."""
+    """Account state.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/account_states``.
+    """
 
     id: int | None = None
     episode_number: int | None = None
-    rated: Rated | None = None
+    rated: Rating | None = None
 
 
 class AccountStates(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Account states, as returned by ``GET /3/movie/{movie_id}/account_states``, ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/account_states``, ``GET /3/tv/{series_id}/account_states``."""
+    """Account states.
+
+    Returned by ``GET /3/movie/{movie_id}/account_states``, ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/account_states``, ``GET
+    /3/tv/{series_id}/account_states``.
+    """
 
     id: int | None = None
     favorite: bool | None = None
-    rated: Rated | None = None
+    rated: Rating | None = None
     watchlist: bool | None = None
 
 
@@ -216,7 +227,11 @@ class AlternativeName(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Alternative name, as returned by ``GET /3/company/{company_id}/alternative_names``, ``GET /3/network/{network_id}/alternative_names``."""
+    """Alternative name.
+
+    Returned by ``GET /3/company/{company_id}/alternative_names``, ``GET
+    /3/network/{network_id}/alternative_names``.
+    """
 
     name: str | None = None
     type: str | None = None
@@ -226,7 +241,11 @@ class AlternativeNames(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Alternative names, as returned by ``GET /3/company/{company_id}/alternative_names``, ``GET /3/network/{network_id}/alternative_names``."""
+    """Alternative names.
+
+    Returned by ``GET /3/company/{company_id}/alternative_names``, ``GET
+    /3/network/{network_id}/alternative_names``.
+    """
 
     id: int | None = None
     results: list[AlternativeName] = []
@@ -236,7 +255,11 @@ class AlternativeTitle(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Alternative title, as returned by ``GET /3/movie/{movie_id}/alternative_titles``, ``GET /3/tv/{series_id}/alternative_titles``."""
+    """Alternative title.
+
+    Returned by ``GET /3/movie/{movie_id}/alternative_titles``, ``GET
+    /3/tv/{series_id}/alternative_titles``.
+    """
 
     iso_3166_1: str | None = None
     title: str | None = None
@@ -247,7 +270,11 @@ class AuthorDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Author details, as returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/review/{review_id}``, ``GET /3/tv/{series_id}/reviews``."""
+    """Author details.
+
+    Returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/review/{review_id}``, ``GET
+    /3/tv/{series_id}/reviews``.
+    """
 
     name: str | None = None
     username: str | None = None
@@ -259,17 +286,23 @@ class Avatar(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Avatar, as returned by ``GET /3/account/{account_id}``."""
+    """Avatar.
+
+    Returned by ``GET /3/account/{account_id}``.
+    """
 
     gravatar: Gravatar | None = None
-    tmdb: Tmdb | None = None
+    tmdb: TmdbAvatar | None = None
 
 
 class BelongsToCollection(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Belongs to collection, as returned by ``GET /3/movie/{movie_id}``."""
+    """Belongs to collection.
+
+    Returned by ``GET /3/movie/{movie_id}``.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -281,7 +314,12 @@ class CastMember(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Cast member, as returned by ``GET /3/movie/{movie_id}/credits``, ``GET /3/tv/{series_id}/aggregate_credits``, ``GET /3/tv/{series_id}/credits`` and 3 more endpoints."""
+    """Cast member.
+
+    Returned by ``GET /3/movie/{movie_id}/credits``, ``GET
+    /3/tv/{series_id}/aggregate_credits``, ``GET /3/tv/{series_id}/credits`` and 3 more
+    endpoints.
+    """
 
     adult: bool | None = None
     gender: int | None = None
@@ -303,7 +341,10 @@ class Certification(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Certification, as returned by ``GET /3/certification/movie/list``, ``GET /3/certification/tv/list``."""
+    """Certification.
+
+    Returned by ``GET /3/certification/movie/list``, ``GET /3/certification/tv/list``.
+    """
 
     certification: str | None = None
     meaning: str | None = None
@@ -314,7 +355,10 @@ class Certifications(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Certifications, as returned by ``GET /3/certification/movie/list``, ``GET /3/certification/tv/list``."""
+    """Certifications.
+
+    Returned by ``GET /3/certification/movie/list``, ``GET /3/certification/tv/list``.
+    """
 
     certifications: dict[str, list[Certification]] = {}
 
@@ -323,7 +367,11 @@ class Change(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Change, as returned by ``GET /3/movie/{movie_id}/changes``, ``GET /3/person/{person_id}/changes``, ``GET /3/tv/{series_id}/changes`` and 2 more endpoints."""
+    """Change.
+
+    Returned by ``GET /3/movie/{movie_id}/changes``, ``GET /3/person/{person_id}/changes``,
+    ``GET /3/tv/{series_id}/changes`` and 2 more endpoints.
+    """
 
     key: str | None = None
     items: list[ChangeItem] = []
@@ -333,7 +381,11 @@ class ChangeItem(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Change item, as returned by ``GET /3/movie/{movie_id}/changes``, ``GET /3/person/{person_id}/changes``, ``GET /3/tv/{series_id}/changes`` and 2 more endpoints."""
+    """Change item.
+
+    Returned by ``GET /3/movie/{movie_id}/changes``, ``GET /3/person/{person_id}/changes``,
+    ``GET /3/tv/{series_id}/changes`` and 2 more endpoints.
+    """
 
     id: str | None = None
     action: str | None = None
@@ -348,7 +400,10 @@ class ChangedSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Changed summary, as returned by ``GET /3/movie/changes``, ``GET /3/person/changes``, ``GET /3/tv/changes``."""
+    """Changed summary.
+
+    Returned by ``GET /3/movie/changes``, ``GET /3/person/changes``, ``GET /3/tv/changes``.
+    """
 
     id: int | None = None
     adult: bool | None = None
@@ -358,7 +413,10 @@ class ChangedSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Changed summary page, as returned by ``GET /3/movie/changes``, ``GET /3/person/changes``, ``GET /3/tv/changes``."""
+    """Changed summary page.
+
+    Returned by ``GET /3/movie/changes``, ``GET /3/person/changes``, ``GET /3/tv/changes``.
+    """
 
     results: list[ChangedSummary] = []
     page: int
@@ -370,7 +428,11 @@ class Changes(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Changes, as returned by ``GET /3/movie/{movie_id}/changes``, ``GET /3/person/{person_id}/changes``, ``GET /3/tv/episode/{episode_id}/changes`` and 2 more endpoints."""
+    """Changes.
+
+    Returned by ``GET /3/movie/{movie_id}/changes``, ``GET /3/person/{person_id}/changes``,
+    ``GET /3/tv/episode/{episode_id}/changes`` and 2 more endpoints.
+    """
 
     changes: list[Change] = []
 
@@ -379,7 +441,10 @@ class CollectionDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection details, as returned by ``GET /3/collection/{collection_id}``."""
+    """Collection details.
+
+    Returned by ``GET /3/collection/{collection_id}``.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -395,18 +460,24 @@ class CollectionImages(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection images, as returned by ``GET /3/collection/{collection_id}/images``."""
+    """Collection images.
+
+    Returned by ``GET /3/collection/{collection_id}/images``.
+    """
 
     id: int | None = None
-    backdrops: list[Backdrop] = []
-    posters: list[Poster] = []
+    backdrops: list[Image] = []
+    posters: list[Image] = []
 
 
 class CollectionPart(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection part, as returned by ``GET /3/collection/{collection_id}``."""
+    """Collection part.
+
+    Returned by ``GET /3/collection/{collection_id}``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -429,7 +500,10 @@ class CollectionSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection summary, as returned by ``GET /3/search/collection``."""
+    """Collection summary.
+
+    Returned by ``GET /3/search/collection``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -445,7 +519,10 @@ class CollectionSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection summary page, as returned by ``GET /3/search/collection``."""
+    """Collection summary page.
+
+    Returned by ``GET /3/search/collection``.
+    """
 
     page: int
     results: list[CollectionSummary] = []
@@ -457,7 +534,10 @@ class CollectionTranslation(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection translation, as returned by ``GET /3/collection/{collection_id}/translations``."""
+    """Collection translation.
+
+    Returned by ``GET /3/collection/{collection_id}/translations``.
+    """
 
     iso_3166_1: str | None = None
     iso_639_1: str | None = None
@@ -470,7 +550,10 @@ class CollectionTranslationData(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection translation data, as returned by ``GET /3/collection/{collection_id}/translations``."""
+    """Collection translation data.
+
+    Returned by ``GET /3/collection/{collection_id}/translations``.
+    """
 
     title: str | None = None
     overview: str | None = None
@@ -481,7 +564,10 @@ class CollectionTranslations(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Collection translations, as returned by ``GET /3/collection/{collection_id}/translations``."""
+    """Collection translations.
+
+    Returned by ``GET /3/collection/{collection_id}/translations``.
+    """
 
     id: int | None = None
     translations: list[CollectionTranslation] = []
@@ -491,7 +577,10 @@ class CompanyDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Company details, as returned by ``GET /3/company/{company_id}``."""
+    """Company details.
+
+    Returned by ``GET /3/company/{company_id}``.
+    """
 
     description: str | None = None
     headquarters: str | None = None
@@ -507,7 +596,10 @@ class CompanySummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Company summary, as returned by ``GET /3/search/company``."""
+    """Company summary.
+
+    Returned by ``GET /3/search/company``.
+    """
 
     id: int | None = None
     logo_path: str | None = None
@@ -519,7 +611,10 @@ class CompanySummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Company summary page, as returned by ``GET /3/search/company``."""
+    """Company summary page.
+
+    Returned by ``GET /3/search/company``.
+    """
 
     page: int
     results: list[CompanySummary] = []
@@ -531,7 +626,10 @@ class Configuration(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Configuration, as returned by ``GET /3/configuration``."""
+    """Configuration.
+
+    Returned by ``GET /3/configuration``.
+    """
 
     images: ImageConfiguration | None = None
     change_keys: list[str] = []
@@ -541,7 +639,10 @@ class ContentRating(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Content rating, as returned by ``GET /3/tv/{series_id}/content_ratings``."""
+    """Content rating.
+
+    Returned by ``GET /3/tv/{series_id}/content_ratings``.
+    """
 
     descriptors: list[Any] = []
     iso_3166_1: str | None = None
@@ -552,7 +653,10 @@ class Country(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Country, as returned by ``GET /3/configuration/countries``, ``GET /3/watch/providers/regions``."""
+    """Country.
+
+    Returned by ``GET /3/configuration/countries``, ``GET /3/watch/providers/regions``.
+    """
 
     iso_3166_1: str | None = None
     english_name: str | None = None
@@ -563,7 +667,10 @@ class CountryReleaseDates(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Country release dates, as returned by ``GET /3/movie/{movie_id}/release_dates``."""
+    """Country release dates.
+
+    Returned by ``GET /3/movie/{movie_id}/release_dates``.
+    """
 
     iso_3166_1: str | None = None
     release_dates: list[ReleaseDate] = []
@@ -573,7 +680,10 @@ class CountryTimezones(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Country timezones, as returned by ``GET /3/configuration/timezones``."""
+    """Country timezones.
+
+    Returned by ``GET /3/configuration/timezones``.
+    """
 
     iso_3166_1: str | None = None
     zones: list[str] = []
@@ -583,7 +693,10 @@ class CreatedBy(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Created by, as returned by ``GET /3/tv/{series_id}``."""
+    """Created by.
+
+    Returned by ``GET /3/tv/{series_id}``.
+    """
 
     id: int | None = None
     credit_id: str | None = None
@@ -596,7 +709,10 @@ class CreditDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Credit details, as returned by ``GET /3/credit/{credit_id}``."""
+    """Credit details.
+
+    Returned by ``GET /3/credit/{credit_id}``.
+    """
 
     credit_type: str | None = None
     department: str | None = None
@@ -611,7 +727,10 @@ class CreditMedia(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Credit media, as returned by ``GET /3/credit/{credit_id}``."""
+    """Credit media.
+
+    Returned by ``GET /3/credit/{credit_id}``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -637,7 +756,10 @@ class CreditPerson(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Credit person, as returned by ``GET /3/credit/{credit_id}``."""
+    """Credit person.
+
+    Returned by ``GET /3/credit/{credit_id}``.
+    """
 
     adult: bool | None = None
     id: int | None = None
@@ -654,7 +776,12 @@ class CrewMember(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Crew member, as returned by ``GET /3/movie/{movie_id}/credits``, ``GET /3/tv/{series_id}/aggregate_credits``, ``GET /3/tv/{series_id}/credits`` and 5 more endpoints."""
+    """Crew member.
+
+    Returned by ``GET /3/movie/{movie_id}/credits``, ``GET
+    /3/tv/{series_id}/aggregate_credits``, ``GET /3/tv/{series_id}/credits`` and 5 more
+    endpoints.
+    """
 
     adult: bool | None = None
     gender: int | None = None
@@ -675,7 +802,10 @@ class DateRange(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Date range, as returned by ``GET /3/movie/now_playing``, ``GET /3/movie/upcoming``."""
+    """Date range.
+
+    Returned by ``GET /3/movie/now_playing``, ``GET /3/movie/upcoming``.
+    """
 
     maximum: str | None = None
     minimum: str | None = None
@@ -685,7 +815,10 @@ class DepartmentJobs(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Department jobs, as returned by ``GET /3/configuration/jobs``."""
+    """Department jobs.
+
+    Returned by ``GET /3/configuration/jobs``.
+    """
 
     department: str | None = None
     jobs: list[str] = []
@@ -695,7 +828,11 @@ class Episode(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Episode, as returned by ``GET /3/tv/{series_id}/season/{season_number}``, ``GET /3/tv/episode_group/{tv_episode_group_id}``."""
+    """Episode.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}``, ``GET
+    /3/tv/episode_group/{tv_episode_group_id}``.
+    """
 
     air_date: str | None = None
     episode_number: int | None = None
@@ -719,7 +856,10 @@ class EpisodeGroup(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Episode group, as returned by ``GET /3/tv/{series_id}/episode_groups``."""
+    """Episode group.
+
+    Returned by ``GET /3/tv/{series_id}/episode_groups``.
+    """
 
     description: str | None = None
     episode_count: int | None = None
@@ -734,7 +874,10 @@ class FindById(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Find by id, as returned by ``GET /3/find/{external_id}``."""
+    """Find by id.
+
+    Returned by ``GET /3/find/{external_id}``.
+    """
 
     movie_results: list[MovieResult] = []
     person_results: list[Any] = []
@@ -747,7 +890,11 @@ class Genre(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Genre, as returned by ``GET /3/genre/movie/list``, ``GET /3/genre/tv/list``, ``GET /3/movie/{movie_id}`` and 1 more endpoints."""
+    """Genre.
+
+    Returned by ``GET /3/genre/movie/list``, ``GET /3/genre/tv/list``, ``GET
+    /3/movie/{movie_id}`` and 1 more endpoints.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -757,7 +904,10 @@ class GenreList(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Genre list, as returned by ``GET /3/genre/movie/list``, ``GET /3/genre/tv/list``."""
+    """Genre list.
+
+    Returned by ``GET /3/genre/movie/list``, ``GET /3/genre/tv/list``.
+    """
 
     genres: list[Genre] = []
 
@@ -766,7 +916,10 @@ class Gravatar(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Gravatar, as returned by ``GET /3/account/{account_id}``."""
+    """Gravatar.
+
+    Returned by ``GET /3/account/{account_id}``.
+    """
 
     hash: str | None = None
 
@@ -775,7 +928,10 @@ class Group(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Group, as returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``."""
+    """Group.
+
+    Returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``.
+    """
 
     id: str | None = None
     name: str | None = None
@@ -788,7 +944,10 @@ class GuestSession(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Guest session, as returned by ``GET /3/authentication/guest_session/new``."""
+    """Guest session.
+
+    Returned by ``GET /3/authentication/guest_session/new``.
+    """
 
     success: bool | None = None
     guest_session_id: str | None = None
@@ -799,7 +958,12 @@ class GuestStar(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Guest star, as returned by ``GET /3/tv/{series_id}/season/{season_number}``, ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``, ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/credits``."""
+    """Guest star.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}``, ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``, ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/credits``.
+    """
 
     character: str | None = None
     credit_id: str | None = None
@@ -818,7 +982,11 @@ class Image(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Image, as returned by ``GET /3/collection/{collection_id}/images``, ``GET /3/company/{company_id}/images``, ``GET /3/movie/{movie_id}/images`` and 5 more endpoints."""
+    """Image.
+
+    Returned by ``GET /3/collection/{collection_id}/images``, ``GET
+    /3/company/{company_id}/images``, ``GET /3/movie/{movie_id}/images`` and 5 more endpoints.
+    """
 
     aspect_ratio: float | None = None
     height: int | None = None
@@ -835,7 +1003,10 @@ class ImageConfiguration(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Image configuration, as returned by ``GET /3/configuration``."""
+    """Image configuration.
+
+    Returned by ``GET /3/configuration``.
+    """
 
     base_url: str | None = None
     secure_base_url: str | None = None
@@ -850,17 +1021,25 @@ class Images(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Images, as returned by ``GET /3/company/{company_id}/images``, ``GET /3/network/{network_id}/images``, ``GET /3/movie/{movie_id}/images`` and 1 more endpoints."""
+    """Images.
+
+    Returned by ``GET /3/company/{company_id}/images``, ``GET
+    /3/network/{network_id}/images``, ``GET /3/movie/{movie_id}/images`` and 1 more endpoints.
+    """
 
     id: int | None = None
-    logos: list[Logo] = []
+    logos: list[Image] = []
 
 
 class Job(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Job, as returned by ``GET /3/tv/{series_id}/aggregate_credits``, ``GET /3/tv/{series_id}/season/{season_number}/aggregate_credits``."""
+    """Job.
+
+    Returned by ``GET /3/tv/{series_id}/aggregate_credits``, ``GET
+    /3/tv/{series_id}/season/{season_number}/aggregate_credits``.
+    """
 
     credit_id: str | None = None
     job: str | None = None
@@ -871,7 +1050,11 @@ class Keyword(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Keyword, as returned by ``GET /3/movie/{movie_id}/keywords``, ``GET /3/search/keyword``, ``GET /3/tv/{series_id}/keywords``."""
+    """Keyword.
+
+    Returned by ``GET /3/movie/{movie_id}/keywords``, ``GET /3/search/keyword``, ``GET
+    /3/tv/{series_id}/keywords``.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -881,7 +1064,10 @@ class KeywordDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Keyword details, as returned by ``GET /3/keyword/{keyword_id}``."""
+    """Keyword details.
+
+    Returned by ``GET /3/keyword/{keyword_id}``.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -891,7 +1077,10 @@ class KeywordPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Keyword page, as returned by ``GET /3/search/keyword``."""
+    """Keyword page.
+
+    Returned by ``GET /3/search/keyword``.
+    """
 
     page: int
     results: list[Keyword] = []
@@ -903,7 +1092,10 @@ class Language(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Language, as returned by ``GET /3/configuration/languages``."""
+    """Language.
+
+    Returned by ``GET /3/configuration/languages``.
+    """
 
     iso_639_1: str | None = None
     english_name: str | None = None
@@ -914,7 +1106,10 @@ class ListCreated(
     msgspec.Struct,
     kw_only=True,
 ):
-    """List created, as returned by ``POST /3/list``."""
+    """List created.
+
+    Returned by ``POST /3/list``.
+    """
 
     status_message: str | None = None
     success: bool | None = None
@@ -926,7 +1121,10 @@ class ListDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """List details, as returned by ``GET /3/list/{list_id}``."""
+    """List details.
+
+    Returned by ``GET /3/list/{list_id}``.
+    """
 
     created_by: str | None = None
     description: str | None = None
@@ -943,7 +1141,10 @@ class ListItem(
     msgspec.Struct,
     kw_only=True,
 ):
-    """List item, as returned by ``GET /3/list/{list_id}``."""
+    """List item.
+
+    Returned by ``GET /3/list/{list_id}``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -966,7 +1167,10 @@ class ListItemStatus(
     msgspec.Struct,
     kw_only=True,
 ):
-    """List item status, as returned by ``GET /3/list/{list_id}/item_status``."""
+    """List item status.
+
+    Returned by ``GET /3/list/{list_id}/item_status``.
+    """
 
     id: int | None = None
     item_present: bool | None = None
@@ -976,7 +1180,11 @@ class ListSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """List summary, as returned by ``GET /3/account/{account_id}/lists``, ``GET /3/movie/{movie_id}/lists``, ``GET /3/tv/{series_id}/lists``."""
+    """List summary.
+
+    Returned by ``GET /3/account/{account_id}/lists``, ``GET /3/movie/{movie_id}/lists``,
+    ``GET /3/tv/{series_id}/lists``.
+    """
 
     description: str | None = None
     favorite_count: int | None = None
@@ -993,7 +1201,11 @@ class ListSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """List summary page, as returned by ``GET /3/account/{account_id}/lists``, ``GET /3/movie/{movie_id}/lists``, ``GET /3/tv/{series_id}/lists``."""
+    """List summary page.
+
+    Returned by ``GET /3/account/{account_id}/lists``, ``GET /3/movie/{movie_id}/lists``,
+    ``GET /3/tv/{series_id}/lists``.
+    """
 
     page: int
     results: list[ListSummary] = []
@@ -1006,10 +1218,13 @@ class MediaResultPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Media result page, as returned by ``GET /3/search/multi``, ``GET /3/trending/all/{time_window}``."""
+    """Media result page.
+
+    Returned by ``GET /3/search/multi``, ``GET /3/trending/all/{time_window}``.
+    """
 
     page: int
-    results: list[Result] = []
+    results: list[MediaResult] = []
     total_pages: int
     total_results: int
 
@@ -1018,10 +1233,13 @@ class MovieAlternativeTitles(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie alternative titles, as returned by ``GET /3/movie/{movie_id}/alternative_titles``."""
+    """Movie alternative titles.
+
+    Returned by ``GET /3/movie/{movie_id}/alternative_titles``.
+    """
 
     id: int | None = None
-    titles: list[Title] = []
+    titles: list[AlternativeTitle] = []
 
 
 class MovieCastCredit(
@@ -1030,7 +1248,11 @@ class MovieCastCredit(
     tag_field="media_type",
     tag="movie",
 ):
-    """Movie cast credit, as returned by ``GET /3/person/{person_id}/combined_credits``, ``GET /3/person/{person_id}/movie_credits``."""
+    """Movie cast credit.
+
+    Returned by ``GET /3/person/{person_id}/combined_credits``, ``GET
+    /3/person/{person_id}/movie_credits``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1055,7 +1277,10 @@ class MovieCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie credits, as returned by ``GET /3/movie/{movie_id}/credits``."""
+    """Movie credits.
+
+    Returned by ``GET /3/movie/{movie_id}/credits``.
+    """
 
     id: int | None = None
     cast: list[CastMember] = []
@@ -1068,7 +1293,11 @@ class MovieCrewCredit(
     tag_field="media_type",
     tag="movie",
 ):
-    """Movie crew credit, as returned by ``GET /3/person/{person_id}/combined_credits``, ``GET /3/person/{person_id}/movie_credits``."""
+    """Movie crew credit.
+
+    Returned by ``GET /3/person/{person_id}/combined_credits``, ``GET
+    /3/person/{person_id}/movie_credits``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1093,7 +1322,10 @@ class MovieDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie details, as returned by ``GET /3/movie/{movie_id}``, ``GET /3/movie/latest``."""
+    """Movie details.
+
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/movie/latest``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1127,7 +1359,10 @@ class MovieExternalIds(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie external ids, as returned by ``GET /3/movie/{movie_id}/external_ids``."""
+    """Movie external ids.
+
+    Returned by ``GET /3/movie/{movie_id}/external_ids``.
+    """
 
     id: int | None = None
     imdb_id: str | None = None
@@ -1141,7 +1376,10 @@ class MovieKeywords(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie keywords, as returned by ``GET /3/movie/{movie_id}/keywords``."""
+    """Movie keywords.
+
+    Returned by ``GET /3/movie/{movie_id}/keywords``.
+    """
 
     id: int | None = None
     keywords: list[Keyword] = []
@@ -1151,7 +1389,10 @@ class MovieReleaseDates(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie release dates, as returned by ``GET /3/movie/{movie_id}/release_dates``."""
+    """Movie release dates.
+
+    Returned by ``GET /3/movie/{movie_id}/release_dates``.
+    """
 
     id: int | None = None
     results: list[CountryReleaseDates] = []
@@ -1163,7 +1404,11 @@ class MovieResult(
     tag_field="media_type",
     tag="movie",
 ):
-    """Movie result, as returned by ``GET /3/find/{external_id}``, ``GET /3/person/popular``, ``GET /3/search/multi`` and 4 more endpoints."""
+    """Movie result.
+
+    Returned by ``GET /3/find/{external_id}``, ``GET /3/person/popular``, ``GET
+    /3/search/multi`` and 4 more endpoints.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1185,10 +1430,13 @@ class MovieResultPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie result page, as returned by ``GET /3/trending/movie/{time_window}``."""
+    """Movie result page.
+
+    Returned by ``GET /3/trending/movie/{time_window}``.
+    """
 
     page: int
-    results: list[Result] = []
+    results: list[MovieResult] = []
     total_pages: int
     total_results: int
 
@@ -1197,7 +1445,12 @@ class MovieSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie summary, as returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies`` and 10 more endpoints."""
+    """Movie summary.
+
+    Returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET
+    /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies``
+    and 10 more endpoints.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1220,14 +1473,19 @@ class MovieSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie summary page, as returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies`` and 10 more endpoints."""
+    """Movie summary page.
+
+    Returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET
+    /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies``
+    and 10 more endpoints.
+    """
 
     page: int
     results: list[MovieSummary] = []
     total_pages: int
     total_results: int
     id: int | None = None
-    dates: Date | None = None
+    dates: DateRange | None = None
 
 
 class MovieTaggedImage(
@@ -1236,7 +1494,10 @@ class MovieTaggedImage(
     tag_field="media_type",
     tag="movie",
 ):
-    """Movie tagged image, as returned by ``GET /3/person/{person_id}/tagged_images``."""
+    """Movie tagged image.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
 
     aspect_ratio: float | None = None
     file_path: str | None = None
@@ -1254,7 +1515,10 @@ class MovieTranslation(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie translation, as returned by ``GET /3/movie/{movie_id}/translations``."""
+    """Movie translation.
+
+    Returned by ``GET /3/movie/{movie_id}/translations``.
+    """
 
     iso_3166_1: str | None = None
     iso_639_1: str | None = None
@@ -1267,7 +1531,10 @@ class MovieTranslationData(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie translation data, as returned by ``GET /3/movie/{movie_id}/translations``."""
+    """Movie translation data.
+
+    Returned by ``GET /3/movie/{movie_id}/translations``.
+    """
 
     homepage: str | None = None
     overview: str | None = None
@@ -1280,7 +1547,10 @@ class MovieTranslations(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Movie translations, as returned by ``GET /3/movie/{movie_id}/translations``."""
+    """Movie translations.
+
+    Returned by ``GET /3/movie/{movie_id}/translations``.
+    """
 
     id: int | None = None
     translations: list[MovieTranslation] = []
@@ -1290,7 +1560,11 @@ class Network(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Network, as returned by ``GET /3/tv/{series_id}``, ``GET /3/tv/{series_id}/episode_groups``, ``GET /3/tv/{series_id}/season/{season_number}`` and 1 more endpoints."""
+    """Network.
+
+    Returned by ``GET /3/tv/{series_id}``, ``GET /3/tv/{series_id}/episode_groups``, ``GET
+    /3/tv/{series_id}/season/{season_number}`` and 1 more endpoints.
+    """
 
     id: int | None = None
     logo_path: str | None = None
@@ -1302,7 +1576,10 @@ class NetworkDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Network details, as returned by ``GET /3/network/{network_id}``."""
+    """Network details.
+
+    Returned by ``GET /3/network/{network_id}``.
+    """
 
     headquarters: str | None = None
     homepage: str | None = None
@@ -1316,10 +1593,13 @@ class PersonCombinedCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person combined credits, as returned by ``GET /3/person/{person_id}/combined_credits``."""
+    """Person combined credits.
 
-    cast: list[CastCredit] = []
-    crew: list[CrewCredit] = []
+    Returned by ``GET /3/person/{person_id}/combined_credits``.
+    """
+
+    cast: list[MovieOrTvSeriesCastCredit] = []
+    crew: list[MovieOrTvSeriesCrewCredit] = []
     id: int | None = None
 
 
@@ -1327,7 +1607,10 @@ class PersonDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person details, as returned by ``GET /3/person/{person_id}``, ``GET /3/person/latest``."""
+    """Person details.
+
+    Returned by ``GET /3/person/{person_id}``, ``GET /3/person/latest``.
+    """
 
     adult: bool | None = None
     also_known_as: list[str] = []
@@ -1349,7 +1632,10 @@ class PersonExternalIds(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person external ids, as returned by ``GET /3/person/{person_id}/external_ids``."""
+    """Person external ids.
+
+    Returned by ``GET /3/person/{person_id}/external_ids``.
+    """
 
     id: int | None = None
     freebase_mid: str | None = None
@@ -1368,17 +1654,23 @@ class PersonImages(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person images, as returned by ``GET /3/person/{person_id}/images``."""
+    """Person images.
+
+    Returned by ``GET /3/person/{person_id}/images``.
+    """
 
     id: int | None = None
-    profiles: list[Profile] = []
+    profiles: list[Image] = []
 
 
 class PersonMovieCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person movie credits, as returned by ``GET /3/person/{person_id}/movie_credits``."""
+    """Person movie credits.
+
+    Returned by ``GET /3/person/{person_id}/movie_credits``.
+    """
 
     cast: list[MovieCastCredit] = []
     crew: list[MovieCrewCredit] = []
@@ -1391,7 +1683,11 @@ class PersonResult(
     tag_field="media_type",
     tag="person",
 ):
-    """Person result, as returned by ``GET /3/search/multi``, ``GET /3/trending/all/{time_window}``, ``GET /3/trending/person/{time_window}``."""
+    """Person result.
+
+    Returned by ``GET /3/search/multi``, ``GET /3/trending/all/{time_window}``, ``GET
+    /3/trending/person/{time_window}``.
+    """
 
     adult: bool | None = None
     id: int | None = None
@@ -1401,17 +1697,20 @@ class PersonResult(
     gender: int | None = None
     known_for_department: str | None = None
     profile_path: str | None = None
-    known_for: list[Result] = []
+    known_for: list[MovieOrTvSeriesResult] = []
 
 
 class PersonResultPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person result page, as returned by ``GET /3/trending/person/{time_window}``."""
+    """Person result page.
+
+    Returned by ``GET /3/trending/person/{time_window}``.
+    """
 
     page: int
-    results: list[Result] = []
+    results: list[PersonResult] = []
     total_pages: int
     total_results: int
 
@@ -1420,12 +1719,15 @@ class PersonSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person summary, as returned by ``GET /3/person/popular``, ``GET /3/search/person``."""
+    """Person summary.
+
+    Returned by ``GET /3/person/popular``, ``GET /3/search/person``.
+    """
 
     adult: bool | None = None
     gender: int | None = None
     id: int | None = None
-    known_for: list[Result] = []
+    known_for: list[MovieOrTvSeriesResult] = []
     known_for_department: str | None = None
     name: str | None = None
     popularity: float | None = None
@@ -1437,7 +1739,10 @@ class PersonSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person summary page, as returned by ``GET /3/person/popular``, ``GET /3/search/person``."""
+    """Person summary page.
+
+    Returned by ``GET /3/person/popular``, ``GET /3/search/person``.
+    """
 
     page: int
     results: list[PersonSummary] = []
@@ -1449,7 +1754,10 @@ class PersonTranslation(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person translation, as returned by ``GET /3/person/{person_id}/translations``."""
+    """Person translation.
+
+    Returned by ``GET /3/person/{person_id}/translations``.
+    """
 
     iso_3166_1: str | None = None
     iso_639_1: str | None = None
@@ -1462,7 +1770,10 @@ class PersonTranslationData(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person translation data, as returned by ``GET /3/person/{person_id}/translations``."""
+    """Person translation data.
+
+    Returned by ``GET /3/person/{person_id}/translations``.
+    """
 
     biography: str | None = None
     name: str | None = None
@@ -1472,7 +1783,10 @@ class PersonTranslations(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person translations, as returned by ``GET /3/person/{person_id}/translations``."""
+    """Person translations.
+
+    Returned by ``GET /3/person/{person_id}/translations``.
+    """
 
     id: int | None = None
     translations: list[PersonTranslation] = []
@@ -1482,7 +1796,10 @@ class PersonTvCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Person tv credits, as returned by ``GET /3/person/{person_id}/tv_credits``."""
+    """Person tv credits.
+
+    Returned by ``GET /3/person/{person_id}/tv_credits``.
+    """
 
     cast: list[TvSeriesCastCredit] = []
     crew: list[TvSeriesCrewCredit] = []
@@ -1493,7 +1810,10 @@ class ProductionCompany(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Production company, as returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``."""
+    """Production company.
+
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``.
+    """
 
     id: int | None = None
     logo_path: str | None = None
@@ -1505,7 +1825,10 @@ class ProductionCountry(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Production country, as returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``."""
+    """Production country.
+
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``.
+    """
 
     iso_3166_1: str | None = None
     name: str | None = None
@@ -1515,7 +1838,12 @@ class Rating(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Rating, as returned by ``GET /3/movie/{movie_id}/account_states``, ``GET /3/tv/{series_id}/account_states``, ``GET /3/tv/{series_id}/season/{season_number}/account_states`` and 1 more endpoints."""
+    """Rating.
+
+    Returned by ``GET /3/movie/{movie_id}/account_states``, ``GET
+    /3/tv/{series_id}/account_states``, ``GET
+    /3/tv/{series_id}/season/{season_number}/account_states`` and 1 more endpoints.
+    """
 
     value: float | None = None
 
@@ -1524,7 +1852,10 @@ class ReleaseDate(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Release date, as returned by ``GET /3/movie/{movie_id}/release_dates``."""
+    """Release date.
+
+    Returned by ``GET /3/movie/{movie_id}/release_dates``.
+    """
 
     certification: str | None = None
     descriptors: list[Any] = []
@@ -1538,7 +1869,11 @@ class RequestToken(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Request token, as returned by ``GET /3/authentication/token/new``, ``POST /3/authentication/token/validate_with_login``."""
+    """Request token.
+
+    Returned by ``GET /3/authentication/token/new``, ``POST
+    /3/authentication/token/validate_with_login``.
+    """
 
     success: bool | None = None
     expires_at: str | None = None
@@ -1549,7 +1884,10 @@ class Review(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Review, as returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``."""
+    """Review.
+
+    Returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``.
+    """
 
     author: str | None = None
     author_details: AuthorDetails | None = None
@@ -1564,7 +1902,10 @@ class ReviewDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Review details, as returned by ``GET /3/review/{review_id}``."""
+    """Review details.
+
+    Returned by ``GET /3/review/{review_id}``.
+    """
 
     id: str | None = None
     author: str | None = None
@@ -1583,7 +1924,10 @@ class ReviewPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Review page, as returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``."""
+    """Review page.
+
+    Returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``.
+    """
 
     id: int | None = None
     page: int
@@ -1596,7 +1940,11 @@ class Role(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Role, as returned by ``GET /3/tv/{series_id}/aggregate_credits``, ``GET /3/tv/{series_id}/season/{season_number}/aggregate_credits``."""
+    """Role.
+
+    Returned by ``GET /3/tv/{series_id}/aggregate_credits``, ``GET
+    /3/tv/{series_id}/season/{season_number}/aggregate_credits``.
+    """
 
     credit_id: str | None = None
     character: str | None = None
@@ -1607,7 +1955,10 @@ class ScreenedTheatrically(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Screened theatrically, as returned by ``GET /3/tv/{series_id}/screened_theatrically``."""
+    """Screened theatrically.
+
+    Returned by ``GET /3/tv/{series_id}/screened_theatrically``.
+    """
 
     id: int | None = None
     episode_number: int | None = None
@@ -1618,7 +1969,11 @@ class Season(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Season, as returned by ``GET /3/credit/{credit_id}``, ``GET /3/tv/{series_id}``, ``GET /3/tv/latest``."""
+    """Season.
+
+    Returned by ``GET /3/credit/{credit_id}``, ``GET /3/tv/{series_id}``, ``GET
+    /3/tv/latest``.
+    """
 
     air_date: str | None = None
     episode_count: int | None = None
@@ -1635,7 +1990,11 @@ class Session(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Session, as returned by ``POST /3/authentication/session/new``, ``POST /3/authentication/session/convert/4``."""
+    """Session.
+
+    Returned by ``POST /3/authentication/session/new``, ``POST
+    /3/authentication/session/convert/4``.
+    """
 
     success: bool | None = None
     session_id: str | None = None
@@ -1645,7 +2004,10 @@ class SpokenLanguage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Spoken language, as returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``."""
+    """Spoken language.
+
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``.
+    """
 
     english_name: str | None = None
     iso_639_1: str | None = None
@@ -1656,7 +2018,11 @@ class StatusResponse(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Status response, as returned by ``GET /3/authentication``, ``POST /3/account/{account_id}/favorite``, ``POST /3/account/{account_id}/watchlist`` and 10 more endpoints."""
+    """Status response.
+
+    Returned by ``GET /3/authentication``, ``POST /3/account/{account_id}/favorite``, ``POST
+    /3/account/{account_id}/watchlist`` and 10 more endpoints.
+    """
 
     success: bool | None = None
     status_code: int | None = None
@@ -1667,7 +2033,10 @@ class SuccessResponse(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Success response, as returned by ``DELETE /3/authentication/session``."""
+    """Success response.
+
+    Returned by ``DELETE /3/authentication/session``.
+    """
 
     success: bool | None = None
 
@@ -1676,7 +2045,10 @@ class TaggedImagePage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tagged image page, as returned by ``GET /3/person/{person_id}/tagged_images``."""
+    """Tagged image page.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
 
     id: int | None = None
     page: int
@@ -1689,7 +2061,10 @@ class TaggedMovie(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tagged movie, as returned by ``GET /3/person/{person_id}/tagged_images``."""
+    """Tagged movie.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1712,7 +2087,10 @@ class TaggedTvEpisode(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tagged tv episode, as returned by ``GET /3/person/{person_id}/tagged_images``."""
+    """Tagged tv episode.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -1743,7 +2121,10 @@ class TmdbAvatar(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tmdb avatar, as returned by ``GET /3/account/{account_id}``."""
+    """Tmdb avatar.
+
+    Returned by ``GET /3/account/{account_id}``.
+    """
 
     avatar_path: str | None = None
 
@@ -1752,7 +2133,13 @@ class Translations(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Translations, as returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``, ``GET /3/tv/{series_id}/season/{season_number}/translations``, ``GET /3/tv/{series_id}/translations``."""
+    """Translations.
+
+    Returned by ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``, ``GET
+    /3/tv/{series_id}/season/{season_number}/translations``, ``GET
+    /3/tv/{series_id}/translations``.
+    """
 
     id: int | None = None
     translations: list[TvTranslation] = []
@@ -1762,7 +2149,11 @@ class TvEpisodeCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode credits, as returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/credits``."""
+    """Tv episode credits.
+
+    Returned by ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/credits``.
+    """
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
@@ -1774,7 +2165,10 @@ class TvEpisodeDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode details, as returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``."""
+    """Tv episode details.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``.
+    """
 
     air_date: str | None = None
     crew: list[CrewMember] = []
@@ -1795,7 +2189,11 @@ class TvEpisodeExternalIds(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode external ids, as returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids``."""
+    """Tv episode external ids.
+
+    Returned by ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids``.
+    """
 
     id: int | None = None
     imdb_id: str | None = None
@@ -1810,7 +2208,10 @@ class TvEpisodeGroupDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode group details, as returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``."""
+    """Tv episode group details.
+
+    Returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``.
+    """
 
     description: str | None = None
     episode_count: int | None = None
@@ -1826,17 +2227,26 @@ class TvEpisodeImages(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode images, as returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/images``."""
+    """Tv episode images.
+
+    Returned by ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/images``.
+    """
 
     id: int | None = None
-    stills: list[Still] = []
+    stills: list[Image] = []
 
 
 class TvEpisodeSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode summary, as returned by ``GET /3/account/{account_id}/rated/tv/episodes``, ``GET /3/guest_session/{guest_session_id}/rated/tv/episodes``, ``GET /3/tv/{series_id}`` and 1 more endpoints."""
+    """Tv episode summary.
+
+    Returned by ``GET /3/account/{account_id}/rated/tv/episodes``, ``GET
+    /3/guest_session/{guest_session_id}/rated/tv/episodes``, ``GET /3/tv/{series_id}`` and 1
+    more endpoints.
+    """
 
     air_date: str | None = None
     episode_number: int | None = None
@@ -1857,7 +2267,11 @@ class TvEpisodeSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv episode summary page, as returned by ``GET /3/account/{account_id}/rated/tv/episodes``, ``GET /3/guest_session/{guest_session_id}/rated/tv/episodes``."""
+    """Tv episode summary page.
+
+    Returned by ``GET /3/account/{account_id}/rated/tv/episodes``, ``GET
+    /3/guest_session/{guest_session_id}/rated/tv/episodes``.
+    """
 
     page: int
     results: list[TvEpisodeSummary] = []
@@ -1871,7 +2285,10 @@ class TvEpisodeTaggedImage(
     tag_field="media_type",
     tag="episode",
 ):
-    """Tv episode tagged image, as returned by ``GET /3/person/{person_id}/tagged_images``."""
+    """Tv episode tagged image.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
 
     aspect_ratio: float | None = None
     file_path: str | None = None
@@ -1889,7 +2306,10 @@ class TvSeasonAccountStates(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv season account states, as returned by ``GET /3/tv/{series_id}/season/{season_number}/account_states``."""
+    """Tv season account states.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/account_states``.
+    """
 
     id: int | None = None
     results: list[AccountState] = []
@@ -1899,7 +2319,10 @@ class TvSeasonAggregateCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv season aggregate credits, as returned by ``GET /3/tv/{series_id}/season/{season_number}/aggregate_credits``."""
+    """Tv season aggregate credits.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/aggregate_credits``.
+    """
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
@@ -1910,7 +2333,10 @@ class TvSeasonCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv season credits, as returned by ``GET /3/tv/{series_id}/season/{season_number}/credits``."""
+    """Tv season credits.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/credits``.
+    """
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
@@ -1924,7 +2350,10 @@ class TvSeasonDetails(
         "internal_id": "_id",
     },
 ):
-    """Tv season details, as returned by ``GET /3/tv/{series_id}/season/{season_number}``."""
+    """Tv season details.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}``.
+    """
 
     internal_id: str | None = None
     air_date: str | None = None
@@ -1942,7 +2371,10 @@ class TvSeasonExternalIds(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv season external ids, as returned by ``GET /3/tv/{series_id}/season/{season_number}/external_ids``."""
+    """Tv season external ids.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/external_ids``.
+    """
 
     id: int | None = None
     freebase_mid: str | None = None
@@ -1956,17 +2388,23 @@ class TvSeasonImages(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv season images, as returned by ``GET /3/tv/{series_id}/season/{season_number}/images``."""
+    """Tv season images.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/images``.
+    """
 
     id: int | None = None
-    posters: list[Poster] = []
+    posters: list[Image] = []
 
 
 class TvSeriesAggregateCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series aggregate credits, as returned by ``GET /3/tv/{series_id}/aggregate_credits``."""
+    """Tv series aggregate credits.
+
+    Returned by ``GET /3/tv/{series_id}/aggregate_credits``.
+    """
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
@@ -1977,7 +2415,10 @@ class TvSeriesAlternativeTitles(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series alternative titles, as returned by ``GET /3/tv/{series_id}/alternative_titles``."""
+    """Tv series alternative titles.
+
+    Returned by ``GET /3/tv/{series_id}/alternative_titles``.
+    """
 
     id: int | None = None
     results: list[AlternativeTitle] = []
@@ -1989,7 +2430,11 @@ class TvSeriesCastCredit(
     tag_field="media_type",
     tag="tv",
 ):
-    """Tv series cast credit, as returned by ``GET /3/person/{person_id}/combined_credits``, ``GET /3/person/{person_id}/tv_credits``."""
+    """Tv series cast credit.
+
+    Returned by ``GET /3/person/{person_id}/combined_credits``, ``GET
+    /3/person/{person_id}/tv_credits``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -2014,7 +2459,10 @@ class TvSeriesContentRatings(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series content ratings, as returned by ``GET /3/tv/{series_id}/content_ratings``."""
+    """Tv series content ratings.
+
+    Returned by ``GET /3/tv/{series_id}/content_ratings``.
+    """
 
     results: list[ContentRating] = []
     id: int | None = None
@@ -2024,7 +2472,10 @@ class TvSeriesCredits(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series credits, as returned by ``GET /3/tv/{series_id}/credits``."""
+    """Tv series credits.
+
+    Returned by ``GET /3/tv/{series_id}/credits``.
+    """
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
@@ -2037,7 +2488,11 @@ class TvSeriesCrewCredit(
     tag_field="media_type",
     tag="tv",
 ):
-    """Tv series crew credit, as returned by ``GET /3/person/{person_id}/combined_credits``, ``GET /3/person/{person_id}/tv_credits``."""
+    """Tv series crew credit.
+
+    Returned by ``GET /3/person/{person_id}/combined_credits``, ``GET
+    /3/person/{person_id}/tv_credits``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -2063,7 +2518,10 @@ class TvSeriesDetails(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series details, as returned by ``GET /3/tv/{series_id}``, ``GET /3/tv/latest``."""
+    """Tv series details.
+
+    Returned by ``GET /3/tv/{series_id}``, ``GET /3/tv/latest``.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -2103,7 +2561,10 @@ class TvSeriesEpisodeGroups(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series episode groups, as returned by ``GET /3/tv/{series_id}/episode_groups``."""
+    """Tv series episode groups.
+
+    Returned by ``GET /3/tv/{series_id}/episode_groups``.
+    """
 
     results: list[EpisodeGroup] = []
     id: int | None = None
@@ -2113,7 +2574,10 @@ class TvSeriesExternalIds(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series external ids, as returned by ``GET /3/tv/{series_id}/external_ids``."""
+    """Tv series external ids.
+
+    Returned by ``GET /3/tv/{series_id}/external_ids``.
+    """
 
     id: int | None = None
     imdb_id: str | None = None
@@ -2131,7 +2595,10 @@ class TvSeriesKeywords(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series keywords, as returned by ``GET /3/tv/{series_id}/keywords``."""
+    """Tv series keywords.
+
+    Returned by ``GET /3/tv/{series_id}/keywords``.
+    """
 
     id: int | None = None
     results: list[Keyword] = []
@@ -2143,7 +2610,11 @@ class TvSeriesResult(
     tag_field="media_type",
     tag="tv",
 ):
-    """Tv series result, as returned by ``GET /3/person/popular``, ``GET /3/search/multi``, ``GET /3/search/person`` and 3 more endpoints."""
+    """Tv series result.
+
+    Returned by ``GET /3/person/popular``, ``GET /3/search/multi``, ``GET /3/search/person``
+    and 3 more endpoints.
+    """
 
     backdrop_path: str | None = None
     genre_ids: list[int] = []
@@ -2165,10 +2636,13 @@ class TvSeriesResultPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series result page, as returned by ``GET /3/trending/tv/{time_window}``."""
+    """Tv series result page.
+
+    Returned by ``GET /3/trending/tv/{time_window}``.
+    """
 
     page: int
-    results: list[Result] = []
+    results: list[TvSeriesResult] = []
     total_pages: int
     total_results: int
 
@@ -2177,7 +2651,10 @@ class TvSeriesScreenedTheatrically(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series screened theatrically, as returned by ``GET /3/tv/{series_id}/screened_theatrically``."""
+    """Tv series screened theatrically.
+
+    Returned by ``GET /3/tv/{series_id}/screened_theatrically``.
+    """
 
     id: int | None = None
     results: list[ScreenedTheatrically] = []
@@ -2187,7 +2664,12 @@ class TvSeriesSummary(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series summary, as returned by ``GET /3/account/{account_id}/favorite/tv``, ``GET /3/account/{account_id}/rated/tv``, ``GET /3/account/{account_id}/watchlist/tv`` and 9 more endpoints."""
+    """Tv series summary.
+
+    Returned by ``GET /3/account/{account_id}/favorite/tv``, ``GET
+    /3/account/{account_id}/rated/tv``, ``GET /3/account/{account_id}/watchlist/tv`` and 9
+    more endpoints.
+    """
 
     adult: bool | None = None
     backdrop_path: str | None = None
@@ -2211,7 +2693,12 @@ class TvSeriesSummaryPage(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv series summary page, as returned by ``GET /3/account/{account_id}/favorite/tv``, ``GET /3/account/{account_id}/rated/tv``, ``GET /3/account/{account_id}/watchlist/tv`` and 9 more endpoints."""
+    """Tv series summary page.
+
+    Returned by ``GET /3/account/{account_id}/favorite/tv``, ``GET
+    /3/account/{account_id}/rated/tv``, ``GET /3/account/{account_id}/watchlist/tv`` and 9
+    more endpoints.
+    """
 
     page: int
     results: list[TvSeriesSummary] = []
@@ -2223,7 +2710,12 @@ class TvTranslation(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv translation, as returned by ``GET /3/tv/{series_id}/translations``, ``GET /3/tv/{series_id}/season/{season_number}/translations``, ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``."""
+    """Tv translation.
+
+    Returned by ``GET /3/tv/{series_id}/translations``, ``GET
+    /3/tv/{series_id}/season/{season_number}/translations``, ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``.
+    """
 
     iso_3166_1: str | None = None
     iso_639_1: str | None = None
@@ -2236,7 +2728,12 @@ class TvTranslationData(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Tv translation data, as returned by ``GET /3/tv/{series_id}/translations``, ``GET /3/tv/{series_id}/season/{season_number}/translations``, ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``."""
+    """Tv translation data.
+
+    Returned by ``GET /3/tv/{series_id}/translations``, ``GET
+    /3/tv/{series_id}/season/{season_number}/translations``, ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``.
+    """
 
     name: str | None = None
     overview: str | None = None
@@ -2248,7 +2745,11 @@ class Video(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Video, as returned by ``GET /3/movie/{movie_id}/videos``, ``GET /3/tv/{series_id}/videos``, ``GET /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints."""
+    """Video.
+
+    Returned by ``GET /3/movie/{movie_id}/videos``, ``GET /3/tv/{series_id}/videos``, ``GET
+    /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints.
+    """
 
     iso_639_1: str | None = None
     iso_3166_1: str | None = None
@@ -2266,7 +2767,12 @@ class Videos(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Videos, as returned by ``GET /3/movie/{movie_id}/videos``, ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos``, ``GET /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints."""
+    """Videos.
+
+    Returned by ``GET /3/movie/{movie_id}/videos``, ``GET
+    /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos``, ``GET
+    /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints.
+    """
 
     id: int | None = None
     results: list[Video] = []
@@ -2276,7 +2782,12 @@ class WatchProvider(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Watch provider, as returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET /3/tv/{series_id}/watch/providers``, ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``."""
+    """Watch provider.
+
+    Returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET
+    /3/tv/{series_id}/watch/providers``, ``GET
+    /3/tv/{series_id}/season/{season_number}/watch/providers``.
+    """
 
     logo_path: str | None = None
     provider_id: int | None = None
@@ -2288,7 +2799,10 @@ class WatchProviderList(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Watch provider list, as returned by ``GET /3/watch/providers/movie``, ``GET /3/watch/providers/tv``."""
+    """Watch provider list.
+
+    Returned by ``GET /3/watch/providers/movie``, ``GET /3/watch/providers/tv``.
+    """
 
     results: list[WatchProviderWatchProvider] = []
 
@@ -2297,21 +2811,29 @@ class WatchProviderRegion(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Watch provider region, as returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET /3/tv/{series_id}/watch/providers``, ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``."""
+    """Watch provider region.
+
+    Returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET
+    /3/tv/{series_id}/watch/providers``, ``GET
+    /3/tv/{series_id}/season/{season_number}/watch/providers``.
+    """
 
     link: str | None = None
-    flatrate: list[Flatrate] = []
-    rent: list[Rent] = []
-    buy: list[Buy] = []
-    ads: list[Ad] = []
-    free: list[Free] = []
+    flatrate: list[WatchProvider] = []
+    rent: list[WatchProvider] = []
+    buy: list[WatchProvider] = []
+    ads: list[WatchProvider] = []
+    free: list[WatchProvider] = []
 
 
 class WatchProviderRegionList(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Watch provider region list, as returned by ``GET /3/watch/providers/regions``."""
+    """Watch provider region list.
+
+    Returned by ``GET /3/watch/providers/regions``.
+    """
 
     results: list[Country] = []
 
@@ -2320,7 +2842,10 @@ class WatchProviderWatchProvider(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Watch provider watch provider, as returned by ``GET /3/watch/providers/movie``, ``GET /3/watch/providers/tv``."""
+    """Watch provider watch provider.
+
+    Returned by ``GET /3/watch/providers/movie``, ``GET /3/watch/providers/tv``.
+    """
 
     display_priorities: dict[str, int] = {}
     display_priority: int | None = None
@@ -2333,10 +2858,15 @@ class WatchProviders(
     msgspec.Struct,
     kw_only=True,
 ):
-    """Watch providers, as returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``, ``GET /3/tv/{series_id}/watch/providers``."""
+    """Watch providers.
+
+    Returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET
+    /3/tv/{series_id}/season/{season_number}/watch/providers``, ``GET
+    /3/tv/{series_id}/watch/providers``.
+    """
 
     id: int | None = None
-    results: dict[str, WatchProvider] = {}
+    results: dict[str, WatchProviderRegion] = {}
 
 
 MediaResult: TypeAlias = MovieResult | PersonResult | TvSeriesResult

@@ -182,8 +182,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -236,8 +236,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -330,8 +330,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -384,8 +384,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -438,8 +438,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -492,8 +492,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -546,8 +546,8 @@ class AccountResource(SyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -734,8 +734,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -788,8 +788,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -882,8 +882,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -936,8 +936,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -990,8 +990,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -1044,8 +1044,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -1098,8 +1098,8 @@ class AsyncAccountResource(AsyncResource):
             TMDB's default: ``1``.
         session_id : str, optional
             The ``session_id`` query parameter.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------

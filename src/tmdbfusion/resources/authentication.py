@@ -159,7 +159,9 @@ class AuthenticationResource(SyncResource):
         password: str,
         request_token: str,
     ) -> RequestToken:
-        """This method allows an application to validate a request token by entering a username and
+        """Create Session (with login).
+
+        This method allows an application to validate a request token by entering a username and
         password.
 
         ``POST /3/authentication/token/validate_with_login``
@@ -331,7 +333,9 @@ class AsyncAuthenticationResource(AsyncResource):
         password: str,
         request_token: str,
     ) -> RequestToken:
-        """This method allows an application to validate a request token by entering a username and
+        """Create Session (with login).
+
+        This method allows an application to validate a request token by entering a username and
         password.
 
         ``POST /3/authentication/token/validate_with_login``

@@ -19,7 +19,9 @@ class CertificationsResource(SyncResource):
     def movie(
         self,
     ) -> Certifications:
-        """Get an up to date list of the officially supported movie certifications on TMDB.
+        """Movie Certifications.
+
+        Get an up to date list of the officially supported movie certifications on TMDB.
 
         ``GET /3/certification/movie/list``
 
@@ -57,7 +59,9 @@ class AsyncCertificationsResource(AsyncResource):
     async def movie(
         self,
     ) -> Certifications:
-        """Get an up to date list of the officially supported movie certifications on TMDB.
+        """Movie Certifications.
+
+        Get an up to date list of the officially supported movie certifications on TMDB.
 
         ``GET /3/certification/movie/list``
 

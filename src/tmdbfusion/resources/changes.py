@@ -27,7 +27,9 @@ class ChangesResource(SyncResource):
         page: int | None = None,
         start_date: str | datetime.date | None = None,
     ) -> SyncPage[ChangedSummaryPage, ChangedSummary]:
-        """Get a list of all of the movie ids that have been changed in the past 24 hours.
+        """Movie List.
+
+        Get a list of all of the movie ids that have been changed in the past 24 hours.
 
         ``GET /3/movie/changes``
 
@@ -142,7 +144,9 @@ class AsyncChangesResource(AsyncResource):
         page: int | None = None,
         start_date: str | datetime.date | None = None,
     ) -> AsyncPager[ChangedSummaryPage, ChangedSummary]:
-        """Get a list of all of the movie ids that have been changed in the past 24 hours.
+        """Movie List.
+
+        Get a list of all of the movie ids that have been changed in the past 24 hours.
 
         ``GET /3/movie/changes``
 

@@ -116,8 +116,12 @@ class DiscoverResource(SyncResource):
             The ``release_date_gte`` query parameter.
         release_date_lte : str | datetime.date, optional
             The ``release_date_lte`` query parameter.
-        sort_by : Literal['original_title.asc', 'original_title.desc', 'popularity.asc', 'popularity.desc', 'revenue.asc', 'revenue.desc', 'primary_release_date.asc', 'title.asc', 'title.desc', 'primary_release_date.desc', 'vote_average.asc', 'vote_average.desc', 'vote_count.asc', 'vote_count.desc'], optional
-            TMDB's default: ``popularity.desc``.
+        sort_by : str, optional
+            TMDB's default: ``popularity.desc``. One of ``original_title.asc``,
+            ``original_title.desc``, ``popularity.asc``, ``popularity.desc``, ``revenue.asc``,
+            ``revenue.desc``, ``primary_release_date.asc``, ``title.asc``, ``title.desc``,
+            ``primary_release_date.desc``, ``vote_average.asc``, ``vote_average.desc``,
+            ``vote_count.asc``, ``vote_count.desc``.
         vote_average_gte : float, optional
             The ``vote_average_gte`` query parameter.
         vote_average_lte : float, optional
@@ -315,8 +319,12 @@ class DiscoverResource(SyncResource):
             TMDB's default: ``1``.
         screened_theatrically : bool, optional
             The ``screened_theatrically`` query parameter.
-        sort_by : Literal['first_air_date.asc', 'first_air_date.desc', 'name.asc', 'name.desc', 'original_name.asc', 'original_name.desc', 'popularity.asc', 'popularity.desc', 'vote_average.asc', 'vote_average.desc', 'vote_count.asc', 'vote_count.desc'], optional
-            TMDB's default: ``popularity.desc``.
+        sort_by : str, optional
+            TMDB's default: ``popularity.desc``. One of ``first_air_date.asc``,
+            ``first_air_date.desc``, ``name.asc``, ``name.desc``, ``original_name.asc``,
+            ``original_name.desc``, ``popularity.asc``, ``popularity.desc``,
+            ``vote_average.asc``, ``vote_average.desc``, ``vote_count.asc``,
+            ``vote_count.desc``.
         timezone : str, optional
             The ``timezone`` query parameter.
         vote_average_gte : float, optional
@@ -526,8 +534,12 @@ class AsyncDiscoverResource(AsyncResource):
             The ``release_date_gte`` query parameter.
         release_date_lte : str | datetime.date, optional
             The ``release_date_lte`` query parameter.
-        sort_by : Literal['original_title.asc', 'original_title.desc', 'popularity.asc', 'popularity.desc', 'revenue.asc', 'revenue.desc', 'primary_release_date.asc', 'title.asc', 'title.desc', 'primary_release_date.desc', 'vote_average.asc', 'vote_average.desc', 'vote_count.asc', 'vote_count.desc'], optional
-            TMDB's default: ``popularity.desc``.
+        sort_by : str, optional
+            TMDB's default: ``popularity.desc``. One of ``original_title.asc``,
+            ``original_title.desc``, ``popularity.asc``, ``popularity.desc``, ``revenue.asc``,
+            ``revenue.desc``, ``primary_release_date.asc``, ``title.asc``, ``title.desc``,
+            ``primary_release_date.desc``, ``vote_average.asc``, ``vote_average.desc``,
+            ``vote_count.asc``, ``vote_count.desc``.
         vote_average_gte : float, optional
             The ``vote_average_gte`` query parameter.
         vote_average_lte : float, optional
@@ -725,8 +737,12 @@ class AsyncDiscoverResource(AsyncResource):
             TMDB's default: ``1``.
         screened_theatrically : bool, optional
             The ``screened_theatrically`` query parameter.
-        sort_by : Literal['first_air_date.asc', 'first_air_date.desc', 'name.asc', 'name.desc', 'original_name.asc', 'original_name.desc', 'popularity.asc', 'popularity.desc', 'vote_average.asc', 'vote_average.desc', 'vote_count.asc', 'vote_count.desc'], optional
-            TMDB's default: ``popularity.desc``.
+        sort_by : str, optional
+            TMDB's default: ``popularity.desc``. One of ``first_air_date.asc``,
+            ``first_air_date.desc``, ``name.asc``, ``name.desc``, ``original_name.asc``,
+            ``original_name.desc``, ``popularity.asc``, ``popularity.desc``,
+            ``vote_average.asc``, ``vote_average.desc``, ``vote_count.asc``,
+            ``vote_count.desc``.
         timezone : str, optional
             The ``timezone`` query parameter.
         vote_average_gte : float, optional

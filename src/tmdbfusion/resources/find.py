@@ -43,8 +43,10 @@ class FindResource(SyncResource):
         ----------
         external_id : str
             The ``external_id`` path parameter.
-        external_source : Literal['imdb_id', 'facebook_id', 'instagram_id', 'tvdb_id', 'tiktok_id', 'twitter_id', 'wikidata_id', 'youtube_id']
-            The ``external_source`` query parameter.
+        external_source : str
+            The ``external_source`` query parameter. One of ``imdb_id``, ``facebook_id``,
+            ``instagram_id``, ``tvdb_id``, ``tiktok_id``, ``twitter_id``, ``wikidata_id``,
+            ``youtube_id``.
         language : str, optional
             TMDB's default: ``en-US``.
 
@@ -106,8 +108,10 @@ class AsyncFindResource(AsyncResource):
         ----------
         external_id : str
             The ``external_id`` path parameter.
-        external_source : Literal['imdb_id', 'facebook_id', 'instagram_id', 'tvdb_id', 'tiktok_id', 'twitter_id', 'wikidata_id', 'youtube_id']
-            The ``external_source`` query parameter.
+        external_source : str
+            The ``external_source`` query parameter. One of ``imdb_id``, ``facebook_id``,
+            ``instagram_id``, ``tvdb_id``, ``tiktok_id``, ``twitter_id``, ``wikidata_id``,
+            ``youtube_id``.
         language : str, optional
             TMDB's default: ``en-US``.
 

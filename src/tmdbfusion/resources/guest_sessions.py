@@ -45,8 +45,8 @@ class GuestSessionsResource(SyncResource):
             TMDB's default: ``en-US``.
         page : int, optional
             TMDB's default: ``1``.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -95,8 +95,8 @@ class GuestSessionsResource(SyncResource):
             TMDB's default: ``en-US``.
         page : int, optional
             TMDB's default: ``1``.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -145,8 +145,8 @@ class GuestSessionsResource(SyncResource):
             TMDB's default: ``en-US``.
         page : int, optional
             TMDB's default: ``1``.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -199,8 +199,8 @@ class AsyncGuestSessionsResource(AsyncResource):
             TMDB's default: ``en-US``.
         page : int, optional
             TMDB's default: ``1``.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -249,8 +249,8 @@ class AsyncGuestSessionsResource(AsyncResource):
             TMDB's default: ``en-US``.
         page : int, optional
             TMDB's default: ``1``.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
@@ -299,8 +299,8 @@ class AsyncGuestSessionsResource(AsyncResource):
             TMDB's default: ``en-US``.
         page : int, optional
             TMDB's default: ``1``.
-        sort_by : Literal['created_at.asc', 'created_at.desc'], optional
-            TMDB's default: ``created_at.asc``.
+        sort_by : str, optional
+            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------

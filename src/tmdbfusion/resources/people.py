@@ -201,7 +201,9 @@ class PeopleResource(SyncResource):
     def latest(
         self,
     ) -> PersonDetails:
-        """Get the newest created person. This is a live response and will continuously change.
+        """Latest.
+
+        Get the newest created person. This is a live response and will continuously change.
 
         ``GET /3/person/latest``
 
@@ -554,7 +556,9 @@ class AsyncPeopleResource(AsyncResource):
     async def latest(
         self,
     ) -> PersonDetails:
-        """Get the newest created person. This is a live response and will continuously change.
+        """Latest.
+
+        Get the newest created person. This is a live response and will continuously change.
 
         ``GET /3/person/latest``
 

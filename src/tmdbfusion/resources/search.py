@@ -202,7 +202,9 @@ class SearchResource(SyncResource):
         language: str | None = None,
         page: int | None = None,
     ) -> SyncPage[MediaResultPage, MediaResult]:
-        """Use multi search when you want to search for movies, TV shows and people in a single
+        """Multi.
+
+        Use multi search when you want to search for movies, TV shows and people in a single
         request.
 
         ``GET /3/search/multi``
@@ -502,7 +504,9 @@ class AsyncSearchResource(AsyncResource):
         language: str | None = None,
         page: int | None = None,
     ) -> AsyncPager[MediaResultPage, MediaResult]:
-        """Use multi search when you want to search for movies, TV shows and people in a single
+        """Multi.
+
+        Use multi search when you want to search for movies, TV shows and people in a single
         request.
 
         ``GET /3/search/multi``

@@ -39,8 +39,8 @@ class TrendingResource(SyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -81,8 +81,8 @@ class TrendingResource(SyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -123,8 +123,8 @@ class TrendingResource(SyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -165,8 +165,8 @@ class TrendingResource(SyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -211,8 +211,8 @@ class AsyncTrendingResource(AsyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -253,8 +253,8 @@ class AsyncTrendingResource(AsyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -295,8 +295,8 @@ class AsyncTrendingResource(AsyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 
@@ -337,8 +337,8 @@ class AsyncTrendingResource(AsyncResource):
 
         Parameters
         ----------
-        time_window : Literal['day', 'week']
-            TMDB's default: ``day``.
+        time_window : str
+            TMDB's default: ``day``. One of ``day``, ``week``.
         language : str, optional
             `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
 

@@ -75,7 +75,9 @@ class TvSeasonsResource(SyncResource):
         *,
         language: str | None = None,
     ) -> TvSeasonAggregateCredits:
-        """Get the aggregate credits (cast and crew) that have been added to a TV season.
+        """Aggregate Credits.
+
+        Get the aggregate credits (cast and crew) that have been added to a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/aggregate_credits``
 
@@ -466,7 +468,9 @@ class AsyncTvSeasonsResource(AsyncResource):
         *,
         language: str | None = None,
     ) -> TvSeasonAggregateCredits:
-        """Get the aggregate credits (cast and crew) that have been added to a TV season.
+        """Aggregate Credits.
+
+        Get the aggregate credits (cast and crew) that have been added to a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/aggregate_credits``
 

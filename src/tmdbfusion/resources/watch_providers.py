@@ -53,7 +53,9 @@ class WatchProvidersResource(SyncResource):
         *,
         language: str | None = None,
     ) -> WatchProviderRegionList:
-        """Get the list of the countries we have watch provider (OTT/streaming) data for.
+        """Available Regions.
+
+        Get the list of the countries we have watch provider (OTT/streaming) data for.
 
         ``GET /3/watch/providers/regions``
 
@@ -146,7 +148,9 @@ class AsyncWatchProvidersResource(AsyncResource):
         *,
         language: str | None = None,
     ) -> WatchProviderRegionList:
-        """Get the list of the countries we have watch provider (OTT/streaming) data for.
+        """Available Regions.
+
+        Get the list of the countries we have watch provider (OTT/streaming) data for.
 
         ``GET /3/watch/providers/regions``
 
