@@ -2,8 +2,8 @@
 
 The project never contains the document itself, only its pin (``openapi/pin.json``): the upstream
 URL, the sha256 of the exact bytes and the capture date. The document is found, in order, at an
-explicit path, in the directory named by ``TMDBFUSION_OPENAPI_DIR``, or in the git-ignored cache that
-``python -m codegen fetch`` fills.
+explicit path, in the directory named by ``TMDBFUSION_OPENAPI_DIR``, or in the git-ignored cache
+that ``python -m codegen fetch`` fills.
 """
 
 from __future__ import annotations
