@@ -344,6 +344,8 @@ def apply_schema_override(schema: Schema, path: str, data: dict[str, Any]) -> Sc
         node.update(with_type(node, new_type, nullable=nullable))
     elif data.get("nullable"):
         node.update(make_nullable(node))
+    if "also" in data:
+        node["x-conflicting-types"] = sorted({*node.get("x-conflicting-types", []), data["also"]})
     for key in data.get("remove", []):
         node.get("properties", {}).pop(key)
     return result

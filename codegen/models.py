@@ -270,7 +270,8 @@ class ModelPlanner:
                 f"dict[str, {self._field_annotation(parent, key, schema['additionalProperties'])}]"
             )
         if kind == "object" and schema.get("properties"):
-            return self.ref_names[(parent, key)]
+            alternatives = [SCALARS[t] for t in schema.get("x-conflicting-types", []) if t in SCALARS]
+            return " | ".join([self.ref_names[(parent, key)], *alternatives])
         if kind == "object":
             return "dict[str, Any]"
         return self._scalar(schema)
@@ -288,14 +289,15 @@ class ModelPlanner:
                     tuple((f.json_name, f.annotation, f.default) for f in model.fields),
                 )
                 by_shape.setdefault(shape, []).append(name)
-            step = {}
+            step: dict[str, str] = {}
             for names in by_shape.values():
                 topics = {self.root_topics.get(n) for n in names}
                 if len(names) < 2 or len(topics) != 1 or None in topics:
                     continue
                 # MovieVideos, TvSeriesVideos and TvSeasonVideos are one thing: Videos.
                 shared = pascal(str(topics.pop()))
-                if shared in models and shared not in names:
+                claimed = shared in step.values() or (shared in models and shared not in names)
+                if claimed:
                     continue
                 self.root_topics[shared] = self.root_topics[names[0]]
                 self.sources.setdefault(shared, [])

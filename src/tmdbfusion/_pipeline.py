@@ -663,6 +663,8 @@ def decoder_for(cast_to: type[T]) -> msgspec.json.Decoder[T]:
 
 def type_display_name(cast_to: object) -> str:
     """Name a type for messages: ``MovieDetails``, ``list[Genre]``."""
+    if cast_to is type(None):
+        return "None"
     origin = typing.get_origin(cast_to)
     if origin is None:
         return str(getattr(cast_to, "__qualname__", None) or cast_to)

@@ -83,6 +83,7 @@ __all__ = [
     "MovieCrewCredit",
     "MovieDetails",
     "MovieExternalIds",
+    "MovieImages",
     "MovieKeywords",
     "MovieOrTvSeriesCastCredit",
     "MovieOrTvSeriesCrewCredit",
@@ -155,6 +156,7 @@ __all__ = [
     "TvSeriesDetails",
     "TvSeriesEpisodeGroups",
     "TvSeriesExternalIds",
+    "TvSeriesImages",
     "TvSeriesKeywords",
     "TvSeriesResult",
     "TvSeriesResultPage",
@@ -203,7 +205,7 @@ class AccountState(
 
     id: int | None = None
     episode_number: int | None = None
-    rated: Rating | None = None
+    rated: Rating | bool | None = None
 
 
 class AccountStates(
@@ -219,7 +221,7 @@ class AccountStates(
 
     id: int | None = None
     favorite: bool | None = None
-    rated: Rating | None = None
+    rated: Rating | bool | None = None
     watchlist: bool | None = None
 
 
@@ -1024,7 +1026,7 @@ class Images(
     """Images.
 
     Returned by ``GET /3/company/{company_id}/images``, ``GET
-    /3/network/{network_id}/images``, ``GET /3/movie/{movie_id}/images`` and 1 more endpoints.
+    /3/network/{network_id}/images``.
     """
 
     id: int | None = None
@@ -1370,6 +1372,21 @@ class MovieExternalIds(
     facebook_id: str | None = None
     instagram_id: Any | None = None
     twitter_id: Any | None = None
+
+
+class MovieImages(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Movie images.
+
+    Returned by ``GET /3/movie/{movie_id}/images``.
+    """
+
+    backdrops: list[Image] = []
+    id: int | None = None
+    logos: list[Image] = []
+    posters: list[Image] = []
 
 
 class MovieKeywords(
@@ -2589,6 +2606,21 @@ class TvSeriesExternalIds(
     facebook_id: str | None = None
     instagram_id: str | None = None
     twitter_id: str | None = None
+
+
+class TvSeriesImages(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv series images.
+
+    Returned by ``GET /3/tv/{series_id}/images``.
+    """
+
+    backdrops: list[Image] = []
+    id: int | None = None
+    logos: list[Image] = []
+    posters: list[Image] = []
 
 
 class TvSeriesKeywords(

@@ -11,13 +11,13 @@ from .._resource import AsyncResource, SyncResource
 from ..models import (
     AccountStates,
     Changes,
-    Images,
     ListSummary,
     ListSummaryPage,
     MovieAlternativeTitles,
     MovieCredits,
     MovieDetails,
     MovieExternalIds,
+    MovieImages,
     MovieKeywords,
     MovieReleaseDates,
     MovieSummary,
@@ -339,7 +339,7 @@ class MoviesResource(SyncResource):
         *,
         include_image_language: str | None = None,
         language: str | None = None,
-    ) -> Images:
+    ) -> MovieImages:
         """Get the images that belong to a movie.
 
         ``GET /3/movie/{movie_id}/images``
@@ -356,7 +356,7 @@ class MoviesResource(SyncResource):
 
         Returns
         -------
-        Images
+        MovieImages
         """
         return self._client._request(
             "GET",
@@ -368,7 +368,7 @@ class MoviesResource(SyncResource):
                 "include_image_language": include_image_language,
                 "language": language,
             },
-            cast_to=Images,
+            cast_to=MovieImages,
         )
 
     def keywords(
@@ -1144,7 +1144,7 @@ class AsyncMoviesResource(AsyncResource):
         *,
         include_image_language: str | None = None,
         language: str | None = None,
-    ) -> Images:
+    ) -> MovieImages:
         """Get the images that belong to a movie.
 
         ``GET /3/movie/{movie_id}/images``
@@ -1161,7 +1161,7 @@ class AsyncMoviesResource(AsyncResource):
 
         Returns
         -------
-        Images
+        MovieImages
         """
         return await self._client._request(
             "GET",
@@ -1173,7 +1173,7 @@ class AsyncMoviesResource(AsyncResource):
                 "include_image_language": include_image_language,
                 "language": language,
             },
-            cast_to=Images,
+            cast_to=MovieImages,
         )
 
     async def keywords(

@@ -9,7 +9,6 @@ from .._resource import AsyncResource, SyncResource
 from ..models import (
     AccountStates,
     Changes,
-    Images,
     ListSummary,
     ListSummaryPage,
     Review,
@@ -23,6 +22,7 @@ from ..models import (
     TvSeriesDetails,
     TvSeriesEpisodeGroups,
     TvSeriesExternalIds,
+    TvSeriesImages,
     TvSeriesKeywords,
     TvSeriesScreenedTheatrically,
     TvSeriesSummary,
@@ -458,7 +458,7 @@ class TvResource(SyncResource):
         *,
         include_image_language: str | None = None,
         language: str | None = None,
-    ) -> Images:
+    ) -> TvSeriesImages:
         """Get the images that belong to a TV series.
 
         ``GET /3/tv/{series_id}/images``
@@ -475,7 +475,7 @@ class TvResource(SyncResource):
 
         Returns
         -------
-        Images
+        TvSeriesImages
         """
         return self._client._request(
             "GET",
@@ -487,7 +487,7 @@ class TvResource(SyncResource):
                 "include_image_language": include_image_language,
                 "language": language,
             },
-            cast_to=Images,
+            cast_to=TvSeriesImages,
         )
 
     def keywords(
@@ -1340,7 +1340,7 @@ class AsyncTvResource(AsyncResource):
         *,
         include_image_language: str | None = None,
         language: str | None = None,
-    ) -> Images:
+    ) -> TvSeriesImages:
         """Get the images that belong to a TV series.
 
         ``GET /3/tv/{series_id}/images``
@@ -1357,7 +1357,7 @@ class AsyncTvResource(AsyncResource):
 
         Returns
         -------
-        Images
+        TvSeriesImages
         """
         return await self._client._request(
             "GET",
@@ -1369,7 +1369,7 @@ class AsyncTvResource(AsyncResource):
                 "include_image_language": include_image_language,
                 "language": language,
             },
-            cast_to=Images,
+            cast_to=TvSeriesImages,
         )
 
     async def keywords(
