@@ -270,7 +270,8 @@ class ModelPlanner:
                 f"dict[str, {self._field_annotation(parent, key, schema['additionalProperties'])}]"
             )
         if kind == "object" and schema.get("properties"):
-            alternatives = [SCALARS[t] for t in schema.get("x-conflicting-types", []) if t in SCALARS]
+            conflicting = schema.get("x-conflicting-types", [])
+            alternatives = [SCALARS[t] for t in conflicting if t in SCALARS]
             return " | ".join([self.ref_names[(parent, key)], *alternatives])
         if kind == "object":
             return "dict[str, Any]"

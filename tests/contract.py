@@ -1,7 +1,7 @@
 """Decode every response example of a TMDB document into its generated type, losslessly.
 
-Importable by the tests, and runnable as a script against another generated tree (the tests run it in
-a subprocess for the older snapshot): ``python tests/contract.py SPEC`` prints a JSON report.
+Importable by the tests, and runnable as a script against another generated tree (the tests run it
+in a subprocess for the older snapshot): ``python tests/contract.py SPEC`` prints a JSON report.
 """
 
 from __future__ import annotations
