@@ -10,7 +10,7 @@ from typing import Any
 
 from .docstrings import operation_doc
 from .heal import iter_operations, operation_key, success_media
-from .ir import NamespacePlan, OperationPlan, ParamPlan, Plan
+from .ir import FieldPlan, ModelPlan, NamespacePlan, OperationPlan, ParamPlan, Plan
 from .models import ModelPlanner, is_page_schema
 from .names import ENTITY_BY_NAMESPACE, name_operation
 from .naming import pascal, python_identifier
@@ -179,12 +179,56 @@ def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
     namespaces: dict[str, list[OperationPlan]] = {}
     for op in operations:
         namespaces.setdefault(op.namespace, []).append(op)
+    _plan_append_to_response(operations, models, renames)
     model_names = {m.name for m in models} | {u.name for u in unions}
     namespace_plans = [
         _namespace_plan(name, sorted(ops, key=lambda o: o.name), model_names)
         for name, ops in sorted(namespaces.items())
     ]
     return Plan(models=models, unions=unions, namespaces=namespace_plans)
+
+
+APPEND_PARAM = "append_to_response"
+
+
+def _plan_append_to_response(
+    operations: list[OperationPlan], models: list[ModelPlan], renames: dict[str, str]
+) -> None:
+    """Type ``append_to_response`` and give details models a field per appendable part.
+
+    The parts are the GET operations below the details path (``/3/movie/{movie_id}/credits`` ->
+    ``credits``; ``.../watch/providers`` -> ``watch/providers``); TMDB returns each appended part
+    under that same key, shaped like the sub-resource's own response.
+    """
+    by_name = {model.name: model for model in models}
+    for details in operations:
+        param = next((p for p in details.params if p.json_name == APPEND_PARAM), None)
+        if param is None:
+            continue
+        prefix = details.path + "/"
+        parts = {
+            op.path.removeprefix(prefix): op
+            for op in operations
+            if op.http_method == "GET"
+            and op.path.startswith(prefix)
+            and "{" not in op.path.removeprefix(prefix)
+        }
+        names = sorted(parts)
+        param.annotation = "Sequence[Literal[" + ", ".join(repr(n) for n in names) + "]]"
+        param.choices = names
+        param.description = (
+            "Sub-resources to fetch in the same request (at most 20); each arrives as the "
+            "field of the same name on the result"
+        )
+        model = by_name[renames.get(details.cast_to, details.cast_to)]
+        existing = {f.json_name for f in model.fields}
+        for name in names:
+            if name in existing:
+                continue
+            part = parts[name]
+            model.fields.append(
+                FieldPlan(python_identifier(name), name, f"{part.cast_to} | None", "None")
+            )
 
 
 def _namespace_plan(name: str, ops: list[OperationPlan], model_names: set[str]) -> NamespacePlan:

@@ -52,7 +52,9 @@ def test_a_wrong_field_type_names_the_type_and_the_json_path(
     api: respx.MockRouter, client: TMDBClient, sleeps: list[float]
 ) -> None:
     raw = json.dumps(FIGHT_CLUB | {"id": "550"}).encode()
-    route = api.get("/3/movie/550").respond(content=raw, headers={"content-type": "application/json"})
+    route = api.get("/3/movie/550").respond(
+        content=raw, headers={"content-type": "application/json"}
+    )
     with pytest.raises(ResponseValidationError) as caught:
         get_movie(client)
     error = caught.value

@@ -150,7 +150,10 @@ def test_an_html_error_page_still_maps_by_status(
     ("failure", "error_class"),
     [
         (httpx.ConnectError("[Errno 111] Connection refused"), APIConnectionError),
-        (httpx.RemoteProtocolError("Server disconnected without sending a response."), APIConnectionError),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            APIConnectionError,
+        ),
         (httpx.ReadError("[Errno 104] Connection reset by peer"), APIConnectionError),
         (httpx.ConnectTimeout("timed out"), APITimeoutError),
         (httpx.ReadTimeout("The read operation timed out"), APITimeoutError),

@@ -86,9 +86,13 @@ def test_a_callers_http_client_is_used_and_left_open(api: respx.MockRouter) -> N
 def test_http_clients_of_the_wrong_kind_are_refused() -> None:
     async_http: Any = httpx.AsyncClient()
     sync_http: Any = httpx.Client()
-    with pytest.raises(TypeError, match="http_client must be an httpx.Client; use AsyncTMDBClient"):
+    with pytest.raises(
+        TypeError, match=r"http_client must be an httpx\.Client; use AsyncTMDBClient"
+    ):
         TMDBClient(API_KEY, http_client=async_http)
-    with pytest.raises(TypeError, match="http_client must be an httpx.AsyncClient; use TMDBClient"):
+    with pytest.raises(
+        TypeError, match=r"http_client must be an httpx\.AsyncClient; use TMDBClient"
+    ):
         AsyncTMDBClient(API_KEY, http_client=sync_http)
     sync_http.close()
     asyncio.run(async_http.aclose())

@@ -145,7 +145,9 @@ def test_logs_reprs_and_errors_never_show_secrets(
     # The records themselves: one per attempt, from our logger, with what matters.
     ours = [record.getMessage() for record in caplog.records if record.name == "tmdbfusion"]
     assert len(ours) == 10  # 1 + 2 (one retry) + 1 + 1 + 1 + 4 (three retries)
-    line = re.compile(r"^(GET|POST) \S+ -> \S+ in \d+ ms \(attempt \d/4\)(; retrying in [\d.]+ s)?$")
+    line = re.compile(
+        r"^(GET|POST) \S+ -> \S+ in \d+ ms \(attempt \d/4\)(; retrying in [\d.]+ s)?$"
+    )
     assert all(line.match(message) for message in ours), ours
     assert ours[0].startswith("GET /3/movie/550 -> 200 in ")
     assert ours[0].endswith("(attempt 1/4)")
@@ -155,7 +157,9 @@ def test_logs_reprs_and_errors_never_show_secrets(
     assert ours[3].startswith("GET /3/guest_session/***/rated/movies -> 401 in ")
     assert ours[-1].startswith("GET /3/list/8291 -> ConnectError in ")
     assert ours[-1].endswith("(attempt 4/4)")
-    assert all(record.levelno == logging.DEBUG for record in caplog.records if record.name == "tmdbfusion")
+    assert all(
+        record.levelno == logging.DEBUG for record in caplog.records if record.name == "tmdbfusion"
+    )
 
     # httpx logs request URLs itself; the api_key in them is masked too.
     httpx_lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]

@@ -1323,6 +1323,9 @@ class MovieCrewCredit(
 class MovieDetails(
     msgspec.Struct,
     kw_only=True,
+    rename={
+        "watch_providers": "watch/providers",
+    },
 ):
     """Movie details.
 
@@ -1355,6 +1358,21 @@ class MovieDetails(
     video: bool | None = None
     vote_average: float | None = None
     vote_count: int | None = None
+    account_states: AccountStates | None = None
+    alternative_titles: MovieAlternativeTitles | None = None
+    changes: Changes | None = None
+    credits: MovieCredits | None = None
+    external_ids: MovieExternalIds | None = None
+    images: MovieImages | None = None
+    keywords: MovieKeywords | None = None
+    lists: ListSummaryPage | None = None
+    recommendations: MovieSummaryPage | None = None
+    release_dates: MovieReleaseDates | None = None
+    reviews: ReviewPage | None = None
+    similar: MovieSummaryPage | None = None
+    translations: MovieTranslations | None = None
+    videos: Videos | None = None
+    watch_providers: WatchProviders | None = None
 
 
 class MovieExternalIds(
@@ -1643,6 +1661,14 @@ class PersonDetails(
     place_of_birth: str | None = None
     popularity: float | None = None
     profile_path: str | None = None
+    changes: Changes | None = None
+    combined_credits: PersonCombinedCredits | None = None
+    external_ids: PersonExternalIds | None = None
+    images: PersonImages | None = None
+    movie_credits: PersonMovieCredits | None = None
+    tagged_images: TaggedImagePage | None = None
+    translations: PersonTranslations | None = None
+    tv_credits: PersonTvCredits | None = None
 
 
 class PersonExternalIds(
@@ -2200,6 +2226,12 @@ class TvEpisodeDetails(
     still_path: str | None = None
     vote_average: float | None = None
     vote_count: int | None = None
+    account_states: AccountStates | None = None
+    credits: TvEpisodeCredits | None = None
+    external_ids: TvEpisodeExternalIds | None = None
+    images: TvEpisodeImages | None = None
+    translations: Translations | None = None
+    videos: Videos | None = None
 
 
 class TvEpisodeExternalIds(
@@ -2365,6 +2397,7 @@ class TvSeasonDetails(
     kw_only=True,
     rename={
         "internal_id": "_id",
+        "watch_providers": "watch/providers",
     },
 ):
     """Tv season details.
@@ -2382,6 +2415,14 @@ class TvSeasonDetails(
     poster_path: str | None = None
     season_number: int | None = None
     vote_average: float | None = None
+    account_states: TvSeasonAccountStates | None = None
+    aggregate_credits: TvSeasonAggregateCredits | None = None
+    credits: TvSeasonCredits | None = None
+    external_ids: TvSeasonExternalIds | None = None
+    images: TvSeasonImages | None = None
+    translations: Translations | None = None
+    videos: Videos | None = None
+    watch_providers: WatchProviders | None = None
 
 
 class TvSeasonExternalIds(
@@ -2534,6 +2575,9 @@ class TvSeriesCrewCredit(
 class TvSeriesDetails(
     msgspec.Struct,
     kw_only=True,
+    rename={
+        "watch_providers": "watch/providers",
+    },
 ):
     """Tv series details.
 
@@ -2572,6 +2616,24 @@ class TvSeriesDetails(
     type: str | None = None
     vote_average: float | None = None
     vote_count: int | None = None
+    account_states: AccountStates | None = None
+    aggregate_credits: TvSeriesAggregateCredits | None = None
+    alternative_titles: TvSeriesAlternativeTitles | None = None
+    changes: Changes | None = None
+    content_ratings: TvSeriesContentRatings | None = None
+    credits: TvSeriesCredits | None = None
+    episode_groups: TvSeriesEpisodeGroups | None = None
+    external_ids: TvSeriesExternalIds | None = None
+    images: TvSeriesImages | None = None
+    keywords: TvSeriesKeywords | None = None
+    lists: ListSummaryPage | None = None
+    recommendations: TvSeriesSummaryPage | None = None
+    reviews: ReviewPage | None = None
+    screened_theatrically: TvSeriesScreenedTheatrically | None = None
+    similar: TvSeriesSummaryPage | None = None
+    translations: Translations | None = None
+    videos: Videos | None = None
+    watch_providers: WatchProviders | None = None
 
 
 class TvSeriesEpisodeGroups(
