@@ -140,11 +140,15 @@ def _merge_unions(left: Schema, right: Schema, *, nullable: bool) -> Schema:
     other = right if base is left else left
     tag = base["discriminator"]["propertyName"]
     variants = {_variant_tag(v, tag): copy.deepcopy(v) for v in base["oneOf"]}
-    others = other["oneOf"] if other.get("oneOf") else None
-    if others is not None:
-        for variant in others:
+    if other.get("oneOf"):
+        for variant in other["oneOf"]:
             key = _variant_tag(variant, tag)
             variants[key] = merge_schemas(variants[key], variant) if key in variants else variant
+    elif other.get("properties"):
+        # A plain object seen where a union is: its fields may belong to any variant.
+        extra = {k: v for k, v in other["properties"].items() if k != tag}
+        for key, variant in variants.items():
+            variants[key] = merge_schemas(variant, {"type": "object", "properties": extra})
     result = copy.deepcopy(base)
     result["oneOf"] = [variants[key] for key in sorted(variants)]
     if nullable:
