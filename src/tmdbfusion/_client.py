@@ -224,6 +224,9 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
     ) -> T:
+        # Called by the generated resources. path is a template such as
+        # "/3/movie/{movie_id}"; cast_to is any msgspec-decodable type; choices
+        # lists the allowed values of enum-like query parameters.
         prepared = self._prepare(
             method, path, path_params=path_params, query=query, body=body, choices=choices
         )
@@ -239,6 +242,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         cast_to: type[PageT],
         choices: Mapping[str, Collection[str]] | None = None,
     ) -> SyncPage[PageT, Any]:
+        # Fetches the first page now; later pages repeat the request with only
+        # "page" changed.
         first_query = dict(query or {})
 
         def fetch(page: int) -> PageT:

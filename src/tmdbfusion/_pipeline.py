@@ -19,10 +19,12 @@ import math
 import random
 import re
 import time
+import types
 import typing
 from collections.abc import Callable, Collection, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeAlias, TypeVar, Union
 from urllib.parse import quote
@@ -428,7 +430,10 @@ def _serialize_scalar(name: str, value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"query parameter {name} must be a finite number; got {value!r}")
-        return repr(value)
+        # repr() is the shortest exact form, but it switches to exponents
+        # ("1e-05") that TMDB does not parse; Decimal spells those out.
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text else text
     if isinstance(value, datetime):
         # TMDB's date filters take calendar dates; a silent truncation could
         # shift the day across time zones, so make the caller choose.
@@ -669,7 +674,7 @@ def type_display_name(cast_to: object) -> str:
     if origin is None:
         return str(getattr(cast_to, "__qualname__", None) or cast_to)
     args = [type_display_name(arg) for arg in typing.get_args(cast_to)]
-    if origin is Union or type(cast_to).__name__ == "UnionType":
+    if origin is Union or origin is types.UnionType:
         return " | ".join(args)
     return f"{type_display_name(origin)}[{', '.join(args)}]"
 

@@ -27,6 +27,8 @@ token, or a session id: paths in them have such values replaced by ``***``.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "TMDBError",
     "MissingCredentialsError",
@@ -46,6 +48,21 @@ __all__ = [
 
 class TMDBError(Exception):
     """Base class of every exception raised by tmdbfusion."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default pickling calls cls(*args), which fails for subclasses
+        # with keyword-only attributes; errors must survive crossing process
+        # boundaries (multiprocessing, concurrent.futures).
+        return (_restore_error, (type(self), self.args, self.__dict__))
+
+
+def _restore_error(
+    error_class: type[TMDBError], args: tuple[Any, ...], state: dict[str, Any]
+) -> TMDBError:
+    error = error_class.__new__(error_class)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class MissingCredentialsError(TMDBError):
