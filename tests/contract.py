@@ -15,8 +15,9 @@ from typing import Any
 import msgspec
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# Run as a script, Python puts tests/ first on the path, where tests/codegen would shadow codegen.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "tests"]
+sys.path.insert(0, str(ROOT))
 
 from codegen.heal import example_values, iter_operations, operation_key, success_media  # noqa: E402
 from codegen.pipeline import plan_document  # noqa: E402
