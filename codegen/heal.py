@@ -87,7 +87,11 @@ def success_media(operation: dict[str, Any]) -> dict[str, Any] | None:
 def example_values(media: dict[str, Any]) -> list[Any]:
     """Return the decoded example values of a media object, in name order."""
     examples = media.get("examples", {})
-    return [examples[name]["value"] for name in sorted(examples) if "value" in examples[name]]
+    return [
+        examples[name]["value"]
+        for name in sorted(examples)
+        if "value" in examples[name] and not examples[name].get("x-undecodable")
+    ]
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -101,6 +105,8 @@ def decode_examples(media: dict[str, Any], where: str, report: HealReport) -> No
             try:
                 example["value"] = json.loads(value)
             except json.JSONDecodeError:
+                # Broken example text is no evidence of anything: keep it out of the healing.
+                example["x-undecodable"] = True
                 report.record("undecodable-example", where, name)
                 continue
             report.record("decode-example", where, name)

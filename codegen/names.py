@@ -121,13 +121,9 @@ def name_operation(method: str, path: str, overrides: Overrides) -> OperationNam
     if method == "GET":
         name = base or "details"
     elif not base:
-        name = "create" if method == "POST" and not _ends_with_param(path) else "delete"
+        name = {"DELETE": "delete", "PUT": "update", "PATCH": "update"}.get(method, "create")
     elif re.match(r"^(add|remove|clear|create|delete)(_|$)", base):
         name = base
     else:
         name = f"{VERB_BY_METHOD.get(method, method.lower())}_{base}"
     return OperationName(namespace, name)
-
-
-def _ends_with_param(path: str) -> bool:
-    return path.rstrip("/").endswith("}")

@@ -214,6 +214,8 @@ def _plan_append_to_response(
             and "{" not in op.path.removeprefix(prefix)
         }
         names = sorted(parts)
+        if not names:
+            continue  # nothing documented to append: keep the plain string parameter
         param.annotation = "Sequence[Literal[" + ", ".join(repr(n) for n in names) + "]]"
         param.choices = names
         param.description = (

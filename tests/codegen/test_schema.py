@@ -229,22 +229,27 @@ def test_merge_union_with_null_marks_it_nullable() -> None:
     assert merge_schemas(union, other).get("x-nullable") is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "schema._merge_unions documents that 'a plain object joins every variant', but a "
-        "non-union side is ignored: its properties are silently dropped"
-    ),
-)
 def test_merge_union_with_plain_object_adds_its_fields_to_every_variant() -> None:
     union = _union(
         {"type": "object", "properties": {"media_type": MOVIE_TAG, "title": {"type": "string"}}},
         {"type": "object", "properties": {"media_type": TV_TAG, "name": {"type": "string"}}},
     )
-    plain = {"type": "object", "properties": {"popularity": {"type": "number"}}}
+    plain = {
+        "type": "object",
+        "properties": {"media_type": {"type": "string"}, "popularity": {"type": "number"}},
+    }
     for merged in (merge_schemas(union, plain), merge_schemas(plain, union)):
-        for variant in merged["oneOf"]:
-            assert variant["properties"]["popularity"] == {"type": "number"}
+        movie, tv = merged["oneOf"]
+        assert movie["properties"] == {
+            "media_type": MOVIE_TAG,
+            "title": {"type": "string"},
+            "popularity": {"type": "number"},
+        }
+        assert tv["properties"] == {
+            "media_type": TV_TAG,
+            "name": {"type": "string"},
+            "popularity": {"type": "number"},
+        }
 
 
 def test_merge_does_not_mutate_its_arguments() -> None:
