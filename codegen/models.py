@@ -209,6 +209,7 @@ class ModelPlanner:
         unions = {name: list(members) for name, members in self.unions.items()}
         renames = self._fold_identical(models, unions)
         for model in models.values():
+            model.sources = list(self.sources[model.name])
             model.doc = self._doc(model.name)
         union_plans = [
             UnionPlan(name, f"Any of {', '.join(members)}, told apart by ``media_type``.", members)

@@ -72,13 +72,11 @@ def render_files(plan: Plan) -> dict[str, str]:
         ),
     }
     resource = env.get_template("resource.py.jinja")
-    modules = []
     for ns in plan.namespaces:
         has_pages = any(op.paginated for op in ns.operations)
         files[str(PACKAGE / "resources" / f"{ns.module}.py")] = resource.render(
             ns=ns, has_pages=has_pages
         )
-        modules.append(ns.module)
     files[str(PACKAGE / "resources" / "__init__.py")] = (
         '"""Generated resource classes, one module per namespace (imported lazily)."""\n'
     )

@@ -294,14 +294,6 @@ def test_identical_wrappers_with_one_topic_fold_into_one_model() -> None:
     assert operations["tv.videos"].return_annotation == "Videos"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "models.ModelPlanner._fold_identical merges the sources of folded models into "
-        "ModelPlanner.sources (so the docstring lists both) but the surviving ModelPlan keeps "
-        "the sources list copied before folding: Videos.sources lists only the movie endpoint"
-    ),
-)
 def test_folded_model_lists_every_source() -> None:
     plan = _plan(
         {
