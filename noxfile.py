@@ -45,3 +45,31 @@ def check_generated(session: nox.Session) -> None:
     """Fail if the committed generated code differs from a fresh generation."""
     session.install("-e", ".[codegen]")
     session.run("python", "-m", "codegen", "check", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def update(session: nox.Session) -> None:
+    """Re-pin to a new TMDB document and regenerate: ``nox -s update -- --spec PATH_OR_URL``."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "codegen", "update", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def drift(session: nox.Session) -> None:
+    """Report what changed upstream since the pin: ``nox -s drift -- [--upstream URL_OR_PATH]``."""
+    session.install("-e", ".[codegen]")
+    session.run("python", "-m", "codegen", "drift", *session.posargs, success_codes=[0, 1])
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against json/pydantic/httpx/tmdbsimple, printed as ratios with targets."""
+    session.install("-e", ".", "-r", "benchmarks/requirements.txt")
+    session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the MkDocs site strictly (any warning fails)."""
+    session.install("-e", ".", "-r", "docs/requirements.txt")
+    session.run("mkdocs", "build", "--strict", "--site-dir", ".nox/site")
