@@ -147,12 +147,30 @@ def load_document(path: str | Path | None = None, *, check_pin: bool = True) -> 
     return parse_document(data, source=str(source))
 
 
-def fetch(pin: Pin | None = None, *, url: str | None = None) -> Path:
-    """Download the pinned document into the cache, verifying its sha256."""
-    pin = pin or read_pin()
-    data = read_bytes(url or pin.url)
-    verify(data, pin.sha256, source=url or pin.url)
+def write_pin(pin: Pin, pin_file: Path = PIN_FILE) -> None:
+    """Write the pin file (``python -m codegen update`` does, after checking the document)."""
+    pin_file.write_text(pin.to_json(), encoding="utf-8")
+
+
+def store_in_cache(pin: Pin, data: bytes) -> Path:
+    """Keep the pinned document's bytes where ``locate_pinned`` looks for them."""
+    verify(data, pin.sha256, source="the document to cache")
     target = cache_path(pin)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
+
+
+def fetch(pin: Pin | None = None, *, url: str | None = None) -> Path:
+    """Download the pinned document into the cache, verifying its sha256.
+
+    A verified copy already in the cache is kept and nothing is downloaded (unless ``url`` is
+    given): CI restores the cache, so it still builds after TMDB has changed the live document.
+    """
+    pin = pin or read_pin()
+    cached = cache_path(pin)
+    if url is None and cached.is_file() and sha256_hex(cached.read_bytes()) == pin.sha256:
+        return cached
+    data = read_bytes(url or pin.url)
+    verify(data, pin.sha256, source=url or pin.url)
+    return store_in_cache(pin, data)
