@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .ir import OperationPlan
+from .ir import OperationPlan, ParamPlan
 
 WIDTH = 88
 
@@ -26,30 +26,43 @@ def _param_type(annotation: str, required: bool) -> str:
     return shown if required else f"{shown}, optional"
 
 
-def operation_doc(op: OperationPlan, returns: str) -> list[str]:
-    """Return the docstring lines (without quotes or indentation) for one operation."""
+def operation_prose(op: OperationPlan) -> list[str]:
+    """Return an operation's summary sentence, then its other paragraphs, each on one line.
+
+    Shared by the method docstrings and the generated reference pages, so both say the same.
+    """
     paragraphs = [" ".join(p.split()) for p in op.description.split("\n") if p.strip()]
     first = _sentence(paragraphs[0]) if paragraphs else ""
     # The summary line must be one short sentence that does not start with "This".
     if first and len(first) <= WIDTH - 11 and not first.startswith("This"):
-        lines = [first]
-        paragraphs = paragraphs[1:]
-    else:
-        lines = [_sentence(op.summary or op.name.replace("_", " ").capitalize())]
+        return [first, *(_sentence(p) for p in paragraphs[1:])]
+    summary = _sentence(op.summary or op.name.replace("_", " ").capitalize())
+    return [summary, *(_sentence(p) for p in paragraphs)]
+
+
+def param_description(param: ParamPlan) -> str:
+    """Describe a parameter in one line, naming the allowed values when there is a closed set."""
+    description = param.description or _default_description(param.name, param.location)
+    if param.choices:
+        allowed = ", ".join(f"``{c}``" for c in param.choices)
+        description = f"{_sentence(description)} One of {allowed}"
+    return _sentence(description)
+
+
+def operation_doc(op: OperationPlan, returns: str) -> list[str]:
+    """Return the docstring lines (without quotes or indentation) for one operation."""
+    summary, *paragraphs = operation_prose(op)
+    lines = [summary]
     for paragraph in paragraphs:
         lines.append("")
-        lines.extend(_wrap(_sentence(paragraph)))
+        lines.extend(_wrap(paragraph))
     lines += ["", f"``{op.http_method} {op.path}``"]
     if op.params:
         lines += ["", "Parameters", "----------"]
         for param in op.params:
             shown = "str" if param.choices else param.annotation
             lines.append(f"{param.name} : {_param_type(shown, param.required)}")
-            description = param.description or _default_description(param.name, param.location)
-            if param.choices:
-                allowed = ", ".join(f"``{c}``" for c in param.choices)
-                description = f"{_sentence(description)} One of {allowed}"
-            lines.extend(f"    {line}" for line in _wrap(_sentence(description), "    "))
+            lines.extend(f"    {line}" for line in _wrap(param_description(param), "    "))
     lines += ["", "Returns", "-------", returns]
     if op.paginated:
         lines.extend(

@@ -18,6 +18,14 @@ GENERATED_PATHS = (
     "src/tmdbfusion/_namespaces.py",
     "src/tmdbfusion/resources",
     "docs/reference/endpoints.md",
+    "docs/reference/models.md",
+    "docs/reference/namespaces",
+)
+# Folders whose files of one kind are all generated, one per namespace: a file there that a fresh
+# generation no longer produces (TMDB dropped or renamed the namespace) is stale.
+GENERATED_FOLDERS = (
+    ("src/tmdbfusion/resources", "*.py"),
+    ("docs/reference/namespaces", "*.md"),
 )
 
 
@@ -37,13 +45,24 @@ def generate(spec_path: str | Path | None = None) -> tuple[dict[str, str], HealR
     return render_tree(plan), report, overrides
 
 
+def stale_files(files: dict[str, str], root: Path = ROOT) -> list[str]:
+    """List files in the generated folders under ``root`` that ``files`` no longer includes."""
+    stale = []
+    for folder, pattern in GENERATED_FOLDERS:
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        for existing in sorted(directory.glob(pattern)):
+            rel = existing.relative_to(root).as_posix()
+            if rel not in files:
+                stale.append(rel)
+    return stale
+
+
 def write_files(files: dict[str, str], root: Path = ROOT) -> None:
-    """Write generated files under ``root``, removing stale generated resource modules."""
-    resources = root / "src" / "tmdbfusion" / "resources"
-    if resources.is_dir():
-        for stale in resources.glob("*.py"):
-            if str(stale.relative_to(root)) not in files:
-                stale.unlink()
+    """Write generated files under ``root``, removing stale generated modules and pages."""
+    for rel in stale_files(files, root):
+        (root / rel).unlink()
     for rel, text in sorted(files.items()):
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -59,9 +78,5 @@ def committed_differences(files: dict[str, str], root: Path = ROOT) -> list[str]
             problems.append(f"missing: {rel}")
         elif target.read_text(encoding="utf-8") != text:
             problems.append(f"differs: {rel}")
-    resources = root / "src" / "tmdbfusion" / "resources"
-    for existing in sorted(resources.glob("*.py")) if resources.is_dir() else []:
-        rel = str(existing.relative_to(root))
-        if rel not in files:
-            problems.append(f"stale: {rel}")
+    problems.extend(f"stale: {rel}" for rel in stale_files(files, root))
     return problems

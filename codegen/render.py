@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import reference
 from .ir import Plan
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,15 +45,13 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
     rows = []
     for ns in plan.namespaces:
         for op in ns.operations:
-            args = [p.name for p in op.path_params]
-            args += [f"{p.name}=..." for p in op.params if p.location != "path" and p.required]
-            returns = f"SyncPage[{op.return_annotation}]" if op.paginated else op.return_annotation
             rows.append(
                 {
                     "method": op.http_method,
                     "path": op.path,
-                    "call": f"client.{ns.name}.{op.name}({', '.join(args)})",
-                    "returns": returns,
+                    "call": reference.example_call(ns.name, op),
+                    "link": f"namespaces/{ns.module}.md#{reference.anchor(op.name)}",
+                    "returns": reference.sync_return(op),
                 }
             )
     return sorted(rows, key=lambda r: (r["path"], r["method"]))
@@ -79,6 +78,26 @@ def render_files(plan: Plan) -> dict[str, str]:
         )
     files[str(PACKAGE / "resources" / "__init__.py")] = (
         '"""Generated resource classes, one module per namespace (imported lazily)."""\n'
+    )
+    files.update(_reference_pages(env, plan))
+    return files
+
+
+def _reference_pages(env: jinja2.Environment, plan: Plan) -> dict[str, str]:
+    """The API reference: an index of namespaces, a page per namespace, and the models page."""
+    names = reference.model_names(plan)
+    pages = [reference.namespace_page(ns, names) for ns in plan.namespaces]
+    namespace = env.get_template("reference_namespace.md.jinja")
+    files = {
+        f"{reference.NAMESPACE_DIR}/{ns.module}.md": namespace.render(page=page)
+        for ns, page in zip(plan.namespaces, pages, strict=True)
+    }
+    files[f"{reference.NAMESPACE_DIR}/index.md"] = env.get_template(
+        "reference_namespaces_index.md.jinja"
+    ).render(pages=pages)
+    models, unions = reference.models_page(plan)
+    files[reference.MODELS_PAGE] = env.get_template("reference_models.md.jinja").render(
+        models=models, unions=unions
     )
     return files
 
