@@ -1,0 +1,168 @@
+"""Every benchmark runs in a tiny quick mode, so the harness cannot rot between releases.
+
+The numbers of a quick run mean nothing; these tests check that each measurement runs end to
+end, compares what it claims to compare, and reports figures the table can print.  Figures that
+need the bench-only packages (pydantic, datamodel-code-generator, tmdbsimple) are skipped when
+those are not installed, as in the test environment.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import msgspec
+import pytest
+
+from benchmarks import decoding, import_time, memory, per_request, throughput
+from benchmarks.__main__ import main
+from benchmarks.handwritten import HANDWRITTEN, check_lossless
+from benchmarks.payloads import OPERATIONS, load_payloads, popular_pages
+from benchmarks.report import Figure, RunInfo, at_least, at_most, below, render_results
+from benchmarks.timing import QUICK
+
+
+def assert_printable(figures: list[Figure], *, judged: int) -> None:
+    assert sum(figure.target is not None for figure in figures) == judged
+    for figure in figures:
+        assert math.isfinite(figure.value) and figure.value > 0, figure
+        assert figure.result in {"PASS", "FAIL", "info"}
+        assert figure.measured
+
+
+def test_every_payload_is_an_example_decoded_by_its_generated_model() -> None:
+    payloads = load_payloads()
+    assert [payload.key for payload in payloads] == [key for key, _, _ in OPERATIONS]
+    for payload in payloads:
+        decoded = msgspec.json.decode(payload.body, type=payload.model)
+        assert type(decoded) is payload.model
+        assert payload.schema.get("type") == "object"
+
+
+def test_the_hand_written_structs_keep_every_field_of_their_example() -> None:
+    for payload in load_payloads():
+        check_lossless(payload.key, payload.body)
+
+
+def test_a_struct_missing_a_field_is_caught_by_the_lossless_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Thin(msgspec.Struct):
+        id: int
+
+    monkeypatch.setitem(HANDWRITTEN, "movie_details", Thin)
+    payload = load_payloads()[0]
+    with pytest.raises(AssertionError, match="do not hold every field"):
+        check_lossless("movie_details", payload.body)
+
+
+def test_popular_pages_hold_the_requested_number_of_distinct_movies() -> None:
+    pages = popular_pages(45)
+    movies = [movie for page in pages for movie in msgspec.json.decode(page)["results"]]
+    assert len(movies) == 45
+    assert len({movie["id"] for movie in movies}) == 45
+
+
+def test_decoding_without_pydantic() -> None:
+    figures = decoding.run(QUICK, with_pydantic=False)
+    # json.loads and hand-written targets for each of the five payloads
+    assert_printable(figures, judged=10)
+
+
+def test_decoding_with_pydantic() -> None:
+    pytest.importorskip("pydantic")
+    pytest.importorskip("datamodel_code_generator")
+    figures = decoding.run(QUICK)
+    assert_printable(figures, judged=15)
+
+
+def test_per_request_against_raw_httpx() -> None:
+    figures, server = per_request.run(QUICK, with_tmdbsimple=False)
+    assert_printable(figures, judged=2)
+    assert server.requests > 0 and server.cpu_seconds > 0
+
+
+def test_per_request_against_tmdbsimple() -> None:
+    pytest.importorskip("tmdbsimple")
+    figures, _server = per_request.run(QUICK)
+    assert_printable(figures, judged=4)
+
+
+def test_async_throughput() -> None:
+    figures, server = throughput.run(requests=20, rounds=1)
+    assert_printable(figures, judged=1)
+    # warm-up batch and one timed batch on each side
+    assert server.requests == 2 * (20 + 20)
+
+
+def test_import_time() -> None:
+    figures = import_time.run(1)
+    assert_printable(figures, judged=1)
+
+
+def test_memory() -> None:
+    figures = memory.run(40, 1)
+    assert_printable(figures, judged=1)
+    structs_over_dicts, floor, containers = (figure.value for figure in figures)
+    assert containers < floor < structs_over_dicts
+    assert figures[0].limit is not None and f"{floor:.2f}x" in figures[0].limit
+
+
+def test_tagged_union_payloads_get_a_diagnostic_row_explaining_their_limit() -> None:
+    figures = decoding.run(QUICK, with_pydantic=False)
+    diagnostics = [figure for figure in figures if "moved first" in figure.name]
+    assert [figure.name.split(",")[0] for figure in diagnostics] == [
+        "person combined credits",
+        "search multi",
+    ]
+    explained = [figure for figure in figures if figure.limit is not None]
+    assert len(explained) == 2
+    assert all("media_type" in figure.limit for figure in explained if figure.limit)
+
+
+def test_targets_follow_the_issue_wording() -> None:
+    assert at_most(0.35).met_by(0.35) and not at_most(0.35).met_by(0.36)
+    assert at_least(0.9).met_by(0.9) and not at_least(0.9).met_by(0.89)
+    assert below(1.0).met_by(0.99) and not below(1.0).met_by(1.0)
+    assert str(at_most(1.15)) == "≤ 1.15x"
+
+
+def test_results_page_has_the_table_the_machine_and_the_command() -> None:
+    figures = [
+        Figure("Import", "a / b", 1.2, at_most(1.15), "12 ms vs 10 ms"),
+        Figure("Import", "first access", 4.0, None, "4 ms", unit="ms"),
+    ]
+    page = render_results(figures, RunInfo("nox -s bench", quick=False, seconds=90), ["note"])
+    assert "| Import | a / b | 1.20x | ≤ 1.15x | FAIL | 12 ms vs 10 ms |" in page
+    assert "| Import | first access | 4.0 ms | — | info | 4 ms |" in page
+    assert "0 of 1 targets met" in page
+    assert "## Targets missed\n\n- a / b = 1.20x (target ≤ 1.15x): no known bound" in page
+    assert "Machine: " in page and "Python" in page
+    assert "```bash\nnox -s bench\n```" in page
+
+
+def test_the_command_line_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--quick", "--only", "memory"]) == 0
+    printed = capsys.readouterr().out
+    assert "| Memory | " in printed
+    assert "targets met" in printed
+
+
+def test_import_tmdbfusion_defers_asyncio_resources_and_models() -> None:
+    # What keeps the import figure low: a namespace's module and the models load on first use.
+    script = (
+        "import sys, tmdbfusion\n"
+        "def loaded():\n"
+        "    return sorted(m for m in sys.modules if m == 'asyncio' or m.startswith(\n"
+        "        ('tmdbfusion.models', 'tmdbfusion.resources.')))\n"
+        "print(loaded())\n"
+        "tmdbfusion.TMDBClient(api_key='benchmark-not-a-real-key').movies\n"
+        "print(loaded())\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    after_import, after_movies = finished.stdout.splitlines()
+    assert after_import == "[]"
+    assert after_movies == "['tmdbfusion.models', 'tmdbfusion.resources.movies']"
