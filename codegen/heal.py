@@ -28,6 +28,7 @@ from typing import Any
 
 from .overrides import Overrides
 from .schema import (
+    SCALAR_TYPES,
     Schema,
     base_type,
     infer,
@@ -250,6 +251,14 @@ def merge_examples(schema: Schema, value: Any, where: str, report: HealReport) -
         for item in value:
             items = merge_examples(items, item, f"{where}[]", report)
         result["items"] = items
+        return result
+    if kind in SCALAR_TYPES and isinstance(value, (dict, list)):
+        # Structure where the document says a scalar: believe the example's structure, and
+        # keep the documented kind as the other member of the union.
+        report.record("conflicting-type", where, f"{kind} vs {type(value).__name__}")
+        inferred = infer(value)
+        result = with_type(inferred, base_type(inferred), nullable=is_nullable(schema))
+        result["x-conflicting-types"] = sorted({kind, *schema.get("x-conflicting-types", [])})
         return result
     merged = merge_value(schema, value)
     if merged.get("x-conflicting-types") != schema.get("x-conflicting-types"):

@@ -148,11 +148,7 @@ class ModelPlanner:
         kind = base_type(schema)
         if kind is None:
             return "Any"
-        names = [SCALARS[kind]]
-        for other in schema.get("x-conflicting-types", []):
-            if other in SCALARS and SCALARS[other] not in names:
-                names.append(SCALARS[other])
-        return " | ".join(names)
+        return _with_alternatives(SCALARS[kind], schema)
 
     def _register_union(self, schema: Schema, where: str, base: str) -> str:
         members = []
@@ -265,17 +261,17 @@ class ModelPlanner:
         if "oneOf" in schema:
             return self.ref_names[(parent, key)]
         if kind == "array":
-            return f"list[{self._field_annotation(parent, key, schema.get('items', {}))}]"
+            items = schema.get("items", {})
+            inner = _or_none(self._field_annotation(parent, key, items), items)
+            return _with_alternatives(f"list[{inner}]", schema)
         if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
-            return (
-                f"dict[str, {self._field_annotation(parent, key, schema['additionalProperties'])}]"
-            )
+            values = schema["additionalProperties"]
+            inner = _or_none(self._field_annotation(parent, key, values), values)
+            return _with_alternatives(f"dict[str, {inner}]", schema)
         if kind == "object" and schema.get("properties"):
-            conflicting = schema.get("x-conflicting-types", [])
-            alternatives = [SCALARS[t] for t in conflicting if t in SCALARS]
-            return " | ".join([self.ref_names[(parent, key)], *alternatives])
+            return _with_alternatives(self.ref_names[(parent, key)], schema)
         if kind == "object":
-            return "dict[str, Any]"
+            return _with_alternatives("dict[str, Any]", schema)
         return self._scalar(schema)
 
     def _fold_identical(
@@ -325,6 +321,29 @@ class ModelPlanner:
                 item.annotation = pattern.sub(lambda m: step[m.group(1)], item.annotation)
         for name, members in unions.items():
             unions[name] = list(dict.fromkeys(step.get(m, m) for m in members))
+
+
+# What a JSON kind the examples showed besides the documented one becomes in a union. The other
+# kind's structure was not kept, so containers stay untyped; msgspec allows one of each kind.
+CONFLICT_ANNOTATIONS = {**SCALARS, "object": "dict[str, Any]", "array": "list[Any]"}
+
+
+def _with_alternatives(annotation: str, schema: Schema) -> str:
+    """Add the kinds recorded as conflicting evidence (``x-conflicting-types``) to a union."""
+    kind = base_type(schema)
+    names = [annotation]
+    for other in schema.get("x-conflicting-types", []):
+        alternative = CONFLICT_ANNOTATIONS.get(other)
+        if alternative is not None and other != kind and alternative not in names:
+            names.append(alternative)
+    return " | ".join(names)
+
+
+def _or_none(annotation: str, schema: Schema) -> str:
+    """Admit null in a list item or map value the examples showed as null."""
+    if not is_nullable(schema) or annotation == "Any" or "None" in annotation.split(" | "):
+        return annotation
+    return f"{annotation} | None"
 
 
 class _CollisionError(Exception):

@@ -110,6 +110,10 @@ def merge_schemas(left: Schema, right: Schema) -> Schema:
     left_type, right_type = base_type(left), base_type(right)
     assert left_type is not None and right_type is not None
     result = copy.deepcopy(left)
+    # Conflicting evidence either side has seen stays recorded, whichever side wins the type.
+    conflicts = {*left.get("x-conflicting-types", []), *right.get("x-conflicting-types", [])}
+    if conflicts:
+        result["x-conflicting-types"] = sorted(conflicts)
     if left_type == "object" and right_type == "object":
         props = dict(result.get("properties", {}))
         for key, sub in right.get("properties", {}).items():
@@ -120,6 +124,13 @@ def merge_schemas(left: Schema, right: Schema) -> Schema:
             result["additionalProperties"] = merge_schemas(
                 left.get("additionalProperties") or {}, right.get("additionalProperties") or {}
             )
+        if left.get("x-map-key") or right.get("x-map-key"):
+            # An object merged with a country map is one more map: its keys are data too.
+            value = result.get("additionalProperties") or {}
+            for sub in result.pop("properties", {}).values():
+                value = merge_schemas(value, sub)
+            result["additionalProperties"] = value
+            result["x-map-key"] = left.get("x-map-key") or right.get("x-map-key")
         return with_type(result, "object", nullable=nullable)
     if left_type == "array" and right_type == "array":
         result["items"] = merge_schemas(left.get("items", {}), right.get("items", {}))

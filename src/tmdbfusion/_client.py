@@ -9,7 +9,6 @@ so tests can replace it and check the exact waits without waiting.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import os
 import time
@@ -76,6 +75,16 @@ class _ClientCore:
             raise ClientClosedError(
                 f"This {type(self).__name__} has been closed; create a new client to make "
                 "more requests (or keep all the requests inside its `with` block)."
+            )
+
+    def _ensure_sendable(self, http_closed: bool) -> None:
+        # Checked before every attempt, not only when a call starts: the client may
+        # be closed (by another thread or task) while a call waits to retry.
+        self._ensure_open()
+        if http_closed:
+            raise ClientClosedError(
+                "The httpx client given as http_client= has been closed; keep it open while "
+                f"this {type(self).__name__} is in use."
             )
 
     def _prepare(
@@ -284,6 +293,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             self._sleep(action.seconds)
             return None
+        self._ensure_sendable(self._http.is_closed)
         try:
             return self._http.send(action.request)
         except httpx.RequestError as exc:
@@ -364,6 +374,10 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
                 timeout=timeout, limits=_limits(max_connections, max_keepalive_connections)
             )
         self._http = http_client
+        # Imported here, not at the top: asyncio takes longer to import than httpx
+        # itself, and code that only uses TMDBClient never needs it.
+        import asyncio
+
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     @functools.cached_property
@@ -461,6 +475,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             await self._sleep(action.seconds)
             return None
+        self._ensure_sendable(self._http.is_closed)
         try:
             return await self._http.send(action.request)
         except httpx.RequestError as exc:

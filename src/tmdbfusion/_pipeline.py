@@ -76,23 +76,26 @@ def is_secret_name(name: str) -> bool:
     return lowered == "api_key" or any(part in lowered for part in _SECRET_NAME_PARTS)
 
 
+# Patterns outside the per-request path are kept as text and compiled by `re` on
+# first use (it caches them): compiling them at import would add more than a
+# millisecond to every `import tmdbfusion`.
 _SECRET_KEY = r"(?:api_key|[a-z_]*session[a-z_]*|[a-z_]*token[a-z_]*|password)"
 _REDACTIONS = (
     # ?api_key=...&session_id=... in URLs and form bodies
-    (re.compile(rf"(?i)\b({_SECRET_KEY}=)[^&\s\"'#]+"), r"\1***"),
+    (rf"(?i)\b({_SECRET_KEY}=)[^&\s\"'#]+", r"\1***"),
     # "session_id": "..." in JSON, also when the closing quote was cut off
-    (re.compile(rf"(?i)(\"{_SECRET_KEY}\"\s*:\s*\")[^\"]*"), r"\1***"),
+    (rf"(?i)(\"{_SECRET_KEY}\"\s*:\s*\")[^\"]*", r"\1***"),
     # Authorization: Bearer ...
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1***"),
+    (r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+", r"\1***"),
     # guest session ids are path segments, not parameters
-    (re.compile(r"(/guest_session/)[^/?#\s\"']+"), r"\1***"),
+    (r"(/guest_session/)[^/?#\s\"']+", r"\1***"),
 )
 
 
 def redact_text(text: str) -> str:
     """Replace anything that looks like a credential or session id in ``text`` by ``***``."""
     for pattern, replacement in _REDACTIONS:
-        text = pattern.sub(replacement, text)
+        text = re.sub(pattern, replacement, text)
     return text
 
 
@@ -127,7 +130,7 @@ def install_httpx_log_redaction() -> None:
 
 # A v4 read access token is a JWT: three base64url parts, the first a JSON
 # header, which always encodes to something starting with "eyJ" ('{"').
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_JWT = r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"
 
 _HOW_TO_AUTHENTICATE = (
     "Pass your TMDB API key or API Read Access Token to the client, e.g. "
@@ -138,11 +141,10 @@ _HOW_TO_AUTHENTICATE = (
 
 def looks_like_access_token(credential: str) -> bool:
     """Tell a v4 read access token (a JWT) from a v3 API key."""
-    return _JWT.fullmatch(credential) is not None
+    return re.fullmatch(_JWT, credential) is not None
 
 
-@dataclass(frozen=True, repr=False)
-class Auth:
+class Auth(msgspec.Struct, frozen=True):
     """The credentials a client sends; its repr never shows them.
 
     Attributes
@@ -168,6 +170,10 @@ class Auth:
 
     def __repr__(self) -> str:
         return f"Auth(kind={self.kind!r})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        # msgspec's default would list the fields, and with them the credentials.
+        return [("kind", self.kind)]
 
 
 def _clean_secret(name: str, value: object) -> str | None:
@@ -382,7 +388,23 @@ def _encode_path_param(name: str, value: object) -> str:
         return str(value)
     if not value.strip():
         raise ValueError(f"path parameter {name} must be a non-empty str; got {shown}")
-    return quote(value, safe="")
+    _check_sendable_text(f"path parameter {name}", value)
+    encoded = quote(value, safe="")
+    # "." and ".." are dot segments: URL normalization would drop them and send
+    # the request to another endpoint (/3/find/.. is /3).
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
+def _check_sendable_text(what: str, value: str) -> None:
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} contains {value[exc.start]!r}, a lone surrogate that cannot be sent as "
+            "UTF-8; check how the text was decoded"
+        ) from None
 
 
 def render_path(template: str, path_params: Mapping[str, object] | None) -> tuple[str, str]:
@@ -443,6 +465,7 @@ def _serialize_scalar(name: str, value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
+        _check_sendable_text(f"query parameter {name}", value)
         return str.__str__(value)
     raise TypeError(
         f"query parameter {name} must be {_SCALAR_KINDS}, or a list or tuple of those; "
@@ -569,8 +592,7 @@ def encode_body(body: Mapping[str, object] | None) -> bytes | None:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class PreparedRequest:
+class PreparedRequest(msgspec.Struct, frozen=True):
     """A request ready to send, with a redacted description for logs and errors.
 
     Attributes
@@ -589,6 +611,10 @@ class PreparedRequest:
 
     def __repr__(self) -> str:
         return f"PreparedRequest({self.method} {self.display_path})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        # msgspec's default would show the request, whose URL may hold the API key.
+        return [("method", self.method), ("display_path", self.display_path)]
 
 
 def prepare_request(
@@ -628,6 +654,12 @@ def prepare_request(
     """
     method = method.upper()
     real_path, display_path = render_path(path, path_params)
+    if choices:
+        # Query parameters are checked while serializing; path and body values here.
+        for given in (path_params, body):
+            for name, value in (given or {}).items():
+                if name in choices and value is not None:
+                    _check_choices(name, value, choices[name])
     params = serialize_query(query, config=config, choices=choices)
     content = encode_body(body)
     headers = {"Accept": "application/json", "User-Agent": user_agent()}
@@ -679,7 +711,15 @@ def type_display_name(cast_to: object) -> str:
     return f"{type_display_name(origin)}[{', '.join(args)}]"
 
 
-_AT_PATH = re.compile(r" - at `(?P<path>\$[^`]*)`$")
+_AT_PATH = r" - at `(?P<path>\$[^`]*)`$"
+
+
+# What to do about a body that is not JSON: it comes from outages and from proxies
+# or captive portals answering in TMDB's place, not from a change to the API.
+_NOT_JSON_ADVICE = (
+    "This is usually a passing fault of TMDB or of a proxy between you and TMDB; try again "
+    "later, and check the client's base_url if it keeps happening."
+)
 
 
 def _body_preview(content: bytes, limit: int = 80) -> str:
@@ -717,7 +757,8 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
     )
     if not content.strip():
         raise ResponseValidationError(
-            f"TMDB sent an empty body ({received}) where JSON for {type_name} was expected.",
+            f"TMDB sent an empty body ({received}) where JSON for {type_name} was expected. "
+            f"{_NOT_JSON_ADVICE}",
             type_name=type_name,
             json_path=None,
             body=content,
@@ -726,9 +767,9 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
         return decoder_for(cast_to).decode(content)
     except msgspec.ValidationError as exc:
         problem = str(exc)
-        located = _AT_PATH.search(problem)
+        located = re.search(_AT_PATH, problem)
         json_path = located.group("path") if located else "$"
-        problem = _AT_PATH.sub("", problem)
+        problem = re.sub(_AT_PATH, "", problem)
         raise ResponseValidationError(
             f"TMDB's response does not fit {type_name} at {json_path}: {problem}. "
             "TMDB may have changed this endpoint; please report it to tmdbfusion.",
@@ -739,7 +780,7 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
     except msgspec.DecodeError as exc:
         raise ResponseValidationError(
             f"TMDB sent a body that is not valid JSON ({exc}) where {type_name} was expected: "
-            f"{received}, body starts with {_body_preview(content)!r}.",
+            f"{received}, body starts with {_body_preview(content)!r}. {_NOT_JSON_ADVICE}",
             type_name=type_name,
             json_path=None,
             body=content,
@@ -860,6 +901,19 @@ def error_from_response(
     )
 
 
+def _first_message(exc: BaseException) -> str:
+    # The async transports raise httpx errors with empty messages; what happened
+    # ("Connection reset by peer") is in an exception further down the chain.
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None or not isinstance(current, Exception):
+            break  # e.g. the CancelledError behind an async timeout says nothing useful
+        if str(current):
+            return str(current)
+        current = current.__cause__ or current.__context__
+    return ""
+
+
 def error_from_transport(
     exc: httpx.RequestError, prepared: PreparedRequest, *, attempts: int
 ) -> APIError:
@@ -888,7 +942,7 @@ def error_from_transport(
         error_class = APIConnectionError
         summary = "Could not talk to TMDB"
         advice = "Check your network connection and the client's base_url."
-    detail = redact_text(str(exc))
+    detail = redact_text(_first_message(exc))
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     message = (
         f"{summary}: {prepared.method} {prepared.display_path} failed ({reason})"
@@ -1013,8 +1067,7 @@ def retry_wait(
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class Send:
+class Send(msgspec.Struct, frozen=True):
     """Action: send this request and reply with the response or the httpx error."""
 
     prepared: PreparedRequest
@@ -1028,8 +1081,7 @@ class Send:
         return f"Send({self.prepared.method} {self.prepared.display_path})"
 
 
-@dataclass(frozen=True)
-class Sleep:
+class Sleep(msgspec.Struct, frozen=True):
     """Action: wait this many seconds, then reply with None."""
 
     seconds: float

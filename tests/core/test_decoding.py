@@ -127,7 +127,9 @@ def test_an_empty_body(api: respx.MockRouter, client: TMDBClient) -> None:
         get_movie(client)
     assert str(caught.value) == (
         "TMDB sent an empty body (HTTP 200, content-type 'missing') where JSON for "
-        "MovieDetails was expected."
+        "MovieDetails was expected. This is usually a passing fault of TMDB or of a proxy "
+        "between you and TMDB; try again later, and check the client's base_url if it keeps "
+        "happening."
     )
     assert caught.value.json_path is None
     assert caught.value.body == b"  \n"

@@ -1,0 +1,40 @@
+"""Test your code against a fake TMDB: a real HTTP server on 127.0.0.1 that misbehaves on demand.
+
+:class:`FakeTMDB` answers every operation the SDK knows with made-up,
+well-formed JSON, records each request (secrets masked), and injects
+:class:`Fault` s into chosen answers: error statuses, rate limiting with any
+form of ``Retry-After``, connection resets, stalls, broken or mis-shaped
+bodies.  :func:`sample_json` builds the same kind of made-up JSON for use with
+respx or any other mock.
+
+>>> from tmdbfusion.testing import FakeTMDB, Fault
+>>> with FakeTMDB() as tmdb, tmdb.client() as client:
+...     _ = tmdb.inject(Fault.rate_limit(0), path="/3/movie/{movie_id}")
+...     client.movies.details(550).id
+550
+
+See ``docs/guides/testing.md`` for more.
+"""
+
+from tmdbfusion.testing._faults import Fault, FaultRule
+from tmdbfusion.testing._operations import Operation
+from tmdbfusion.testing._samples import sample_json
+from tmdbfusion.testing._server import (
+    FAKE_API_KEY,
+    FakeResponse,
+    FakeTMDB,
+    RecordedRequest,
+    tmdb_error,
+)
+
+__all__ = [
+    "FAKE_API_KEY",
+    "FakeResponse",
+    "FakeTMDB",
+    "Fault",
+    "FaultRule",
+    "Operation",
+    "RecordedRequest",
+    "sample_json",
+    "tmdb_error",
+]
