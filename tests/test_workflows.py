@@ -190,7 +190,7 @@ def test_ci_fetches_the_document_then_runs_the_default_sessions() -> None:
     fetch = next(i for i, s in enumerate(scripts) if _invocations(s, CODEGEN) == [["fetch"]])
     runs = [(i, names) for i, s in enumerate(scripts) for names, _ in _nox_calls(s)]
     assert [names for _, names in runs] == [_default_sessions()]
-    assert set(_default_sessions()) == {"lint", "typecheck", "tests", "check-generated"}
+    assert set(_default_sessions()) == {"lint", "typecheck", "tests", "check-generated", "docs"}
     assert fetch < runs[0][0]
     # Fetch comes before anything is installed: it must need only the standard library.
     install = next(i for i, s in enumerate(scripts) if "pip install" in s)
