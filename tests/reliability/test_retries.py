@@ -117,7 +117,7 @@ def test_a_stalled_server_times_out_on_every_attempt_within_the_timeout(
     elapsed = time.monotonic() - started
     assert "after 3 attempts" in str(caught.value)
     assert len(tmdb.requests) == 3
-    assert 0.6 <= elapsed < 0.6 + 1.0
+    assert 0.6 <= elapsed < 0.6 + 2.0
     assert len(sleeps) == 2
 
 
@@ -162,7 +162,7 @@ def test_async_retries_match_the_sync_ones(
             started = time.monotonic()
             with pytest.raises(APITimeoutError, match="after 3 attempts"):
                 await impatient.people.details(287)
-            assert time.monotonic() - started < 0.6 + 1.0
+            assert time.monotonic() - started < 0.6 + 2.0
 
     run_async(main())
     assert len(tmdb.requests) == 3 + 3 + 3
@@ -176,7 +176,7 @@ def test_sync_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None:
         started = time.monotonic()
         client.movies.details(550)
         elapsed = time.monotonic() - started
-    assert 0.3 <= elapsed < 0.3 + 1.0
+    assert 0.3 <= elapsed < 0.3 + 2.0
 
 
 def test_async_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None:
@@ -201,7 +201,7 @@ def test_async_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None
             return time.monotonic() - started
 
     elapsed = run_async(main())
-    assert 0.3 <= elapsed < 0.3 + 1.0
+    assert 0.3 <= elapsed < 0.3 + 2.0
 
 
 def test_cancelling_an_async_call_leaves_the_client_usable(
