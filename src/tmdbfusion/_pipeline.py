@@ -498,7 +498,10 @@ def _check_choices(name: str, value: object, allowed: Collection[str]) -> None:
         text = _serialize_scalar(name, element)
         if text not in allowed:
             valid = ", ".join(sorted(allowed))
-            raise ValueError(f"{name} must be one of: {valid}; got {text!r}")
+            parts = text.split(",")
+            # "credits,videos" is what TMDB's own URLs show; the SDK wants a list and joins it.
+            hint = f"; pass several as a list: {parts!r}" if len(parts) > 1 else ""
+            raise ValueError(f"{name} must be one of: {valid}; got {text!r}{hint}")
 
 
 def _serialize_value(name: str, value: object) -> str | None:

@@ -55,6 +55,14 @@ CASES: dict[str, Case] = {
         "append_to_response must be one of: account_states, alternative_titles, changes, "
         "credits, .*; got 'trailers'",
     ),
+    "append as one string": (
+        "movies",
+        "details",
+        (550,),
+        {"append_to_response": "credits,videos"},
+        ValueError,
+        r"got 'credits,videos'; pass several as a list: \['credits', 'videos'\]",
+    ),
     "empty search": ("search", "movie", (), {"query": ""}, ValueError, "must contain something"),
     "blank search": ("search", "multi", (), {"query": " \t"}, ValueError, "must contain"),
     "search as None": ("search", "tv", (), {"query": None}, ValueError, "query .* is required"),
