@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Collection, Generator, Mapping
 from types import TracebackType
@@ -116,10 +117,27 @@ class _ClientCore:
         )
 
 
-def _limits(max_connections: int | None, max_keepalive_connections: int | None) -> httpx.Limits:
-    return httpx.Limits(
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context of every httpx client the SDK creates itself.
+
+    Loading the CA bundle takes about 25 ms, which httpx would pay again for every client; an
+    ``SSLContext`` is safe to share between clients and threads. Like httpx's default, it honours
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as set when the first client is created.
+    """
+    return httpx.create_ssl_context()
+
+
+def _http_options(
+    timeout: float,
+    max_connections: int | None,
+    max_keepalive_connections: int | None,
+) -> dict[str, Any]:
+    """Keyword arguments for the httpx client a TMDB client creates (sync and async alike)."""
+    limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
     )
+    return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}
 
 
 class TMDBClient(SyncNamespaces, _ClientCore):
@@ -192,7 +210,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
-                timeout=timeout, limits=_limits(max_connections, max_keepalive_connections)
+                **_http_options(timeout, max_connections, max_keepalive_connections)
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
@@ -371,7 +389,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient(
-                timeout=timeout, limits=_limits(max_connections, max_keepalive_connections)
+                **_http_options(timeout, max_connections, max_keepalive_connections)
             )
         self._http = http_client
         # Imported here, not at the top: asyncio takes longer to import than httpx

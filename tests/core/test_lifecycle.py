@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable
@@ -172,3 +173,23 @@ def test_images_is_built_once_per_client(make_client: Callable[..., TMDBClient])
 def test_resources_keep_their_client(make_client: Callable[..., TMDBClient]) -> None:
     client = make_client()
     assert SyncResource(client)._client is client
+
+
+def test_clients_share_one_verifying_tls_context() -> None:
+    # Loading the CA bundle costs ~25 ms per httpx client; the SDK loads it once.
+    from tmdbfusion._client import shared_ssl_context
+
+    def context_of(http: httpx.Client | httpx.AsyncClient) -> object:
+        return http._transport._pool._ssl_context  # type: ignore[union-attr]
+
+    async def async_context() -> object:
+        async with AsyncTMDBClient(api_key=API_KEY) as client:
+            return context_of(client._http)
+
+    with TMDBClient(api_key=API_KEY) as first, TMDBClient(api_key=API_KEY) as second:
+        contexts = {id(context_of(first._http)), id(context_of(second._http))}
+    contexts.add(id(asyncio.run(async_context())))
+    context = shared_ssl_context()
+    assert contexts == {id(context)}
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
