@@ -753,22 +753,11 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
         When the body is empty, not JSON, or does not match ``cast_to``.
     """
     content = response.content
-    type_name = type_display_name(cast_to)
-    received = (
-        f"HTTP {response.status_code}, "
-        f"content-type {response.headers.get('content-type', 'missing')!r}"
-    )
-    if not content.strip():
-        raise ResponseValidationError(
-            f"TMDB sent an empty body ({received}) where JSON for {type_name} was expected. "
-            f"{_NOT_JSON_ADVICE}",
-            type_name=type_name,
-            json_path=None,
-            body=content,
-        )
     try:
         return decoder_for(cast_to).decode(content)
     except msgspec.ValidationError as exc:
+        # Messages are built only on failure: the success path is every request's hot path.
+        type_name = type_display_name(cast_to)
         problem = str(exc)
         located = re.search(_AT_PATH, problem)
         json_path = located.group("path") if located else "$"
@@ -781,6 +770,19 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
             body=content,
         ) from exc
     except msgspec.DecodeError as exc:
+        type_name = type_display_name(cast_to)
+        received = (
+            f"HTTP {response.status_code}, "
+            f"content-type {response.headers.get('content-type', 'missing')!r}"
+        )
+        if not content.strip():
+            message = (
+                f"TMDB sent an empty body ({received}) where JSON for {type_name} was expected. "
+                f"{_NOT_JSON_ADVICE}"
+            )
+            raise ResponseValidationError(
+                message, type_name=type_name, json_path=None, body=content
+            ) from None
         raise ResponseValidationError(
             f"TMDB sent a body that is not valid JSON ({exc}) where {type_name} was expected: "
             f"{received}, body starts with {_body_preview(content)!r}. {_NOT_JSON_ADVICE}",
