@@ -21,6 +21,14 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     return textwrap.wrap(text, WIDTH - len(indent), break_on_hyphens=False) or [""]
 
 
+_LITERAL = re.compile(r"Literal\[[^\]]*\]")
+
+
+def shown_type(annotation: str) -> str:
+    """An annotation on one line, closed sets of values shown as ``str`` (the text lists them)."""
+    return _LITERAL.sub("str", " ".join(annotation.split()))
+
+
 def _param_type(annotation: str, required: bool) -> str:
     shown = re.sub(r"\s+", " ", annotation)
     return shown if required else f"{shown}, optional"
@@ -60,8 +68,9 @@ def operation_doc(op: OperationPlan, returns: str) -> list[str]:
     if op.params:
         lines += ["", "Parameters", "----------"]
         for param in op.params:
-            shown = "str" if param.choices else param.annotation
-            lines.append(f"{param.name} : {_param_type(shown, param.required)}")
+            lines.append(
+                f"{param.name} : {_param_type(shown_type(param.annotation), param.required)}"
+            )
             lines.extend(f"    {line}" for line in _wrap(param_description(param), "    "))
     lines += ["", "Returns", "-------", returns]
     if op.paginated:

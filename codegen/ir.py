@@ -44,6 +44,11 @@ class UnionPlan:
     doc: str
     members: list[str]
 
+    @property
+    def definition(self) -> str:
+        """The alias's line in the models module."""
+        return f"{self.name}: TypeAlias = {' | '.join(self.members)}"
+
 
 @dataclass
 class ParamPlan:
@@ -56,6 +61,11 @@ class ParamPlan:
     required: bool
     description: str
     choices: list[str] | None = None
+
+    @property
+    def default_suffix(self) -> str:
+        """What follows the annotation in a signature: optional parameters default to None."""
+        return "" if self.required else " | None = None"
 
 
 @dataclass
@@ -75,6 +85,16 @@ class OperationPlan:
     page_model: str | None = None
     item_annotation: str | None = None
     doc_lines: list[str] = field(default_factory=list)
+
+    @property
+    def sync_return(self) -> str:
+        """The sync method's return annotation."""
+        return f"SyncPage[{self.return_annotation}]" if self.paginated else self.return_annotation
+
+    @property
+    def async_return(self) -> str:
+        """What awaiting (or, for lists, calling) the async method gives."""
+        return f"AsyncPager[{self.return_annotation}]" if self.paginated else self.return_annotation
 
     @property
     def path_params(self) -> list[ParamPlan]:
@@ -118,3 +138,8 @@ class Plan:
     models: list[ModelPlan]
     unions: list[UnionPlan]
     namespaces: list[NamespacePlan]
+
+    @property
+    def model_names(self) -> set[str]:
+        """Every model and union name (what type annotations may refer to)."""
+        return {m.name for m in self.models} | {u.name for u in self.unions}

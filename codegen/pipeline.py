@@ -12,20 +12,19 @@ from .plan import build_plan
 from .render import render_tree
 from .spec import ROOT, load_document
 
-# Everything `generate` owns; `check` compares exactly these.
-GENERATED_PATHS = (
-    "src/tmdbfusion/models/__init__.py",
-    "src/tmdbfusion/_namespaces.py",
-    "src/tmdbfusion/resources",
-    "docs/reference/endpoints.md",
-    "docs/reference/models.md",
-    "docs/reference/namespaces",
-)
 # Folders whose files of one kind are all generated, one per namespace: a file there that a fresh
 # generation no longer produces (TMDB dropped or renamed the namespace) is stale.
 GENERATED_FOLDERS = (
     ("src/tmdbfusion/resources", "*.py"),
     ("docs/reference/namespaces", "*.md"),
+)
+# Everything `generate` owns; `check` compares exactly these.
+GENERATED_PATHS = (
+    "src/tmdbfusion/models/__init__.py",
+    "src/tmdbfusion/_namespaces.py",
+    "docs/reference/endpoints.md",
+    "docs/reference/models.md",
+    *(folder for folder, _ in GENERATED_FOLDERS),
 )
 
 

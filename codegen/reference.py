@@ -12,15 +12,15 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from .docstrings import operation_prose, param_description
+from .docstrings import operation_prose, param_description, shown_type
+from .heal import operation_key
 from .ir import ModelPlan, NamespacePlan, OperationPlan, Plan
 
 REFERENCE_DIR = "docs/reference"
 NAMESPACE_DIR = f"{REFERENCE_DIR}/namespaces"
 MODELS_PAGE = f"{REFERENCE_DIR}/models.md"
-# Where the models page is, seen from a namespace page and from the reference folder itself.
+# Where the models page is, seen from a namespace page.
 MODELS_FROM_NAMESPACE = "../models.md"
-MODELS_FROM_REFERENCE = "models.md"
 
 _TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*\b")
 _LITERAL = re.compile(r"Literal\[[^\]]*\]")
@@ -65,18 +65,7 @@ def table_type(annotation: str, model_names: set[str], models_page: str) -> str:
     The pipes of unions need no escaping: they are inside code spans, which Markdown's tables
     leave alone.
     """
-    shown = _LITERAL.sub("str", re.sub(r"\s+", " ", annotation))
-    return linked_type(shown, model_names, models_page)
-
-
-def sync_return(op: OperationPlan) -> str:
-    """What the sync method returns, as its annotation says."""
-    return f"SyncPage[{op.return_annotation}]" if op.paginated else op.return_annotation
-
-
-def async_return(op: OperationPlan) -> str:
-    """What awaiting (or, for lists, calling) the async method gives."""
-    return f"AsyncPager[{op.return_annotation}]" if op.paginated else op.return_annotation
+    return linked_type(shown_type(annotation), model_names, models_page)
 
 
 def signature(op: OperationPlan) -> str:
@@ -94,8 +83,8 @@ def signature(op: OperationPlan) -> str:
     if others:
         lines.append("    *,")
     for p in others:
-        lines += _parameter_lines(p.name, p.annotation, "" if p.required else " | None = None")
-    lines.append(f") -> {sync_return(op)}")
+        lines += _parameter_lines(p.name, p.annotation, p.default_suffix)
+    lines.append(f") -> {op.sync_return}")
     return "\n".join(lines)
 
 
@@ -116,16 +105,16 @@ def _parameter_lines(name: str, annotation: str, default: str) -> list[str]:
     ]
 
 
+def method_link(ns: NamespacePlan, op: OperationPlan) -> str:
+    """Link from ``docs/reference/`` to a method's entry on its namespace page."""
+    return f"namespaces/{ns.module}.md#{anchor(op.name)}"
+
+
 def example_call(namespace: str, op: OperationPlan) -> str:
     """A short call showing the required arguments, as in the endpoint table."""
     args = [p.name for p in op.path_params]
     args += [f"{p.name}=..." for p in op.params if p.location != "path" and p.required]
     return f"client.{namespace}.{op.name}({', '.join(args)})"
-
-
-def operation_key(op: OperationPlan) -> str:
-    """The ``METHOD /path`` key models name their sources by."""
-    return f"{op.http_method} {op.path}"
 
 
 @dataclass
@@ -200,8 +189,8 @@ def namespace_page(ns: NamespacePlan, model_names: set[str]) -> NamespacePage:
                     )
                     for p in op.params
                 ],
-                returns=linked_type(sync_return(op), model_names, MODELS_FROM_NAMESPACE),
-                async_returns=linked_type(async_return(op), model_names, MODELS_FROM_NAMESPACE),
+                returns=linked_type(op.sync_return, model_names, MODELS_FROM_NAMESPACE),
+                async_returns=linked_type(op.async_return, model_names, MODELS_FROM_NAMESPACE),
                 paginated=op.paginated,
                 item=item,
             )
@@ -257,9 +246,9 @@ def _summary(doc: str) -> str:
 def _method_links(plan: Plan) -> dict[str, str]:
     """``GET /3/movie/{movie_id}`` -> a link to ``client.movies.details`` on its namespace page."""
     return {
-        operation_key(op): (
-            f"[`client.{ns.name}.{op.name}`](namespaces/{ns.module}.md#{anchor(op.name)})"
-        )
+        operation_key(
+            op.http_method, op.path
+        ): f"[`client.{ns.name}.{op.name}`]({method_link(ns, op)})"
         for ns in plan.namespaces
         for op in ns.operations
     }
@@ -286,14 +275,9 @@ def model_entry(model: ModelPlan, model_names: set[str], links: dict[str, str]) 
     )
 
 
-def model_names(plan: Plan) -> set[str]:
-    """Every model and union name the reference can link to."""
-    return {m.name for m in plan.models} | {u.name for u in plan.unions}
-
-
 def models_page(plan: Plan) -> tuple[list[ModelEntry], list[UnionEntry]]:
     """Build the models page: every Struct, then every tagged union."""
-    names = model_names(plan)
+    names = plan.model_names
     links = _method_links(plan)
     models = [model_entry(m, names, links) for m in sorted(plan.models, key=lambda m: m.name)]
     unions = [
@@ -302,7 +286,7 @@ def models_page(plan: Plan) -> tuple[list[ModelEntry], list[UnionEntry]]:
             anchor=anchor(u.name),
             doc=u.doc,
             members=[linked_type(member, names, "") for member in u.members],
-            definition=f"{u.name}: TypeAlias = {' | '.join(u.members)}",
+            definition=u.definition,
         )
         for u in sorted(plan.unions, key=lambda u: u.name)
     ]

@@ -50,8 +50,8 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
                     "method": op.http_method,
                     "path": op.path,
                     "call": reference.example_call(ns.name, op),
-                    "link": f"namespaces/{ns.module}.md#{reference.anchor(op.name)}",
-                    "returns": reference.sync_return(op),
+                    "link": reference.method_link(ns, op),
+                    "returns": op.sync_return,
                 }
             )
     return sorted(rows, key=lambda r: (r["path"], r["method"]))
@@ -60,7 +60,7 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
 def render_files(plan: Plan) -> dict[str, str]:
     """Render every generated file (unformatted)."""
     env = _environment()
-    names = sorted([m.name for m in plan.models] + [u.name for u in plan.unions])
+    names = sorted(plan.model_names)
     files = {
         str(PACKAGE / "models" / "__init__.py"): env.get_template("models.py.jinja").render(
             plan=plan, all_names=names
@@ -85,7 +85,7 @@ def render_files(plan: Plan) -> dict[str, str]:
 
 def _reference_pages(env: jinja2.Environment, plan: Plan) -> dict[str, str]:
     """The API reference: an index of namespaces, a page per namespace, and the models page."""
-    names = reference.model_names(plan)
+    names = plan.model_names
     pages = [reference.namespace_page(ns, names) for ns in plan.namespaces]
     namespace = env.get_template("reference_namespace.md.jinja")
     files = {

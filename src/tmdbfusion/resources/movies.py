@@ -304,7 +304,7 @@ class MoviesResource(SyncResource):
         ----------
         movie_id : int
             The ``movie_id`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``alternative_titles``,
             ``changes``, ``credits``, ``external_ids``, ``images``, ``keywords``, ``lists``,
@@ -1151,7 +1151,7 @@ class AsyncMoviesResource(AsyncResource):
         ----------
         movie_id : int
             The ``movie_id`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``alternative_titles``,
             ``changes``, ``credits``, ``external_ids``, ``images``, ``keywords``, ``lists``,

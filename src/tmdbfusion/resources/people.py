@@ -136,7 +136,7 @@ class PeopleResource(SyncResource):
         ----------
         person_id : int
             The ``person_id`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``changes``, ``combined_credits``,
             ``external_ids``, ``images``, ``movie_credits``, ``tagged_images``,
@@ -518,7 +518,7 @@ class AsyncPeopleResource(AsyncResource):
         ----------
         person_id : int
             The ``person_id`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``changes``, ``combined_credits``,
             ``external_ids``, ``images``, ``movie_credits``, ``tagged_images``,

@@ -400,7 +400,7 @@ class TvResource(SyncResource):
         ----------
         series_id : int
             The ``series_id`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
             ``alternative_titles``, ``changes``, ``content_ratings``, ``credits``,
@@ -1331,7 +1331,7 @@ class AsyncTvResource(AsyncResource):
         ----------
         series_id : int
             The ``series_id`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
             ``alternative_titles``, ``changes``, ``content_ratings``, ``credits``,

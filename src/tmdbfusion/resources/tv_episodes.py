@@ -265,7 +265,7 @@ class TvEpisodesResource(SyncResource):
             The ``season_number`` path parameter.
         episode_number : int
             The ``episode_number`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``credits``,
             ``external_ids``, ``images``, ``translations``, ``videos``.
@@ -706,7 +706,7 @@ class AsyncTvEpisodesResource(AsyncResource):
             The ``season_number`` path parameter.
         episode_number : int
             The ``episode_number`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``credits``,
             ``external_ids``, ``images``, ``translations``, ``videos``.

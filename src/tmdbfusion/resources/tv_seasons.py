@@ -221,7 +221,7 @@ class TvSeasonsResource(SyncResource):
             The ``series_id`` path parameter.
         season_number : int
             The ``season_number`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
             ``credits``, ``external_ids``, ``images``, ``translations``, ``videos``,
@@ -641,7 +641,7 @@ class AsyncTvSeasonsResource(AsyncResource):
             The ``series_id`` path parameter.
         season_number : int
             The ``season_number`` path parameter.
-        append_to_response : str, optional
+        append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
             ``credits``, ``external_ids``, ``images``, ``translations``, ``videos``,
