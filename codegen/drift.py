@@ -54,12 +54,11 @@ from .overrides import Overrides, OverridesError, load_overrides
 from .plan import SKIPPED_PARAMETER_LOCATIONS, build_plan
 from .spec import (
     SpecError,
-    locate_pinned,
+    load_document,
     parse_document,
     read_bytes,
     read_pin,
     sha256_hex,
-    verify,
 )
 
 BREAKING = "breaking"
@@ -175,11 +174,6 @@ class Absorbed:
     method: str  # SDK method name, or "" for document-level differences
     by_healing: list[RawDifference] = field(default_factory=list)  # the healed documents agree
     without_effect: list[RawDifference] = field(default_factory=list)  # the plan is the same
-
-    @property
-    def differences(self) -> list[RawDifference]:
-        """All of them."""
-        return self.by_healing + self.without_effect
 
     def label(self, *, code: bool = True) -> str:
         """``GET /3/search/multi`` -> ``search.multi``, or the document part."""
@@ -747,11 +741,7 @@ def read_document(source: str | Path) -> tuple[dict[str, Any], Source, bytes]:
 def read_pinned() -> tuple[dict[str, Any], Source]:
     """Read the pinned document, verified against the pin's sha256."""
     pin = read_pin()
-    path = locate_pinned(pin)
-    data = read_bytes(path)
-    verify(data, pin.sha256, source=str(path))
-    document = parse_document(data, source=str(path))
-    return document, Source(f"{pin.filename} (pinned)", pin.sha256)
+    return load_document(), Source(f"{pin.filename} (pinned)", pin.sha256)
 
 
 def drift(
@@ -813,7 +803,7 @@ def _absorbed_line(item: Absorbed, code: bool) -> str:
 
 
 def _count(differences: list[RawDifference]) -> str:
-    return f"{len(differences)} difference{'s' if len(differences) != 1 else ''}"
+    return _plural(len(differences), "difference")
 
 
 def _documentation_by_where(report: DriftReport) -> dict[str, list[RawDifference]]:

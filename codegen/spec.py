@@ -152,9 +152,9 @@ def write_pin(pin: Pin, pin_file: Path = PIN_FILE) -> None:
     pin_file.write_text(pin.to_json(), encoding="utf-8")
 
 
-def store_in_cache(pin: Pin, data: bytes) -> Path:
-    """Keep the pinned document's bytes where ``locate_pinned`` looks for them."""
-    verify(data, pin.sha256, source="the document to cache")
+def store_in_cache(pin: Pin, data: bytes, *, source: str = "the document to cache") -> Path:
+    """Keep the pinned document's bytes where ``locate_pinned`` looks for them (verified first)."""
+    verify(data, pin.sha256, source=source)
     target = cache_path(pin)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
@@ -171,6 +171,5 @@ def fetch(pin: Pin | None = None, *, url: str | None = None) -> Path:
     cached = cache_path(pin)
     if url is None and cached.is_file() and sha256_hex(cached.read_bytes()) == pin.sha256:
         return cached
-    data = read_bytes(url or pin.url)
-    verify(data, pin.sha256, source=url or pin.url)
-    return store_in_cache(pin, data)
+    source = url or pin.url
+    return store_in_cache(pin, read_bytes(source), source=source)

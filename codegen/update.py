@@ -49,7 +49,8 @@ from .drift import (
     read_pinned,
     render_markdown,
 )
-from .pipeline import generate, write_files
+from .pipeline import plan_document, write_files
+from .render import render_tree
 from .spec import (
     PIN_FILE,
     ROOT,
@@ -90,7 +91,6 @@ class ContractOutcome:
     total: int
     lossless: int
     failures: dict[str, list[str]] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
 
     def line(self) -> str:
         """``151/151 examples decoded losslessly``."""
@@ -102,11 +102,9 @@ class UpdateResult:
     """What one update did."""
 
     pin: Pin
-    previous: Pin
     report: DriftReport | None = None  # None: the document was already the pinned one
     files: int = 0
     contract: ContractOutcome | None = None
-    changelog_entry: str = ""
 
 
 def captured_date(source: str, today: datetime.date) -> str:
@@ -127,14 +125,16 @@ def new_pin(
     return Pin(url=url, sha256=sha256, captured=when, filename=SNAPSHOT_NAME.format(captured=when))
 
 
-def run_contract(files: dict[str, str], spec_path: Path) -> ContractOutcome:
-    """Run ``tests/contract.py`` on ``spec_path`` against a temporary package holding ``files``."""
+def run_contract(files: dict[str, str], document: bytes) -> ContractOutcome:
+    """Run ``tests/contract.py`` on ``document`` against a temporary package holding ``files``."""
     if not CONTRACT_SCRIPT.is_file():
         raise SpecError(f"the contract script {CONTRACT_SCRIPT} is missing")
     with tempfile.TemporaryDirectory(prefix="tmdbfusion-contract-") as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
         write_files(files, root=work)
+        spec_path = work / "document.json"
+        spec_path.write_bytes(document)
         paths = [str(work / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
         result = subprocess.run(
@@ -153,7 +153,6 @@ def run_contract(files: dict[str, str], spec_path: Path) -> ContractOutcome:
         total=int(data["total"]),
         lossless=int(data["lossless"]),
         failures=dict(data["failures"]),
-        skipped=dict(data["skipped"]),
     )
 
 
@@ -213,7 +212,7 @@ def update(
     today = today or datetime.datetime.now(datetime.timezone.utc).date()
     pin = new_pin(spec, source.sha256, previous, captured=captured, today=today)
     if pin.sha256 == previous.sha256:
-        return UpdateResult(pin=previous, previous=previous)
+        return UpdateResult(pin=previous)
     base_document, base_source = _base_document(base, previous)
     report = compare_documents(
         base_document,
@@ -221,9 +220,9 @@ def update(
         base_source=base_source,
         upstream_source=Source(pin.filename, pin.sha256),
     )
-    cached = store_in_cache(pin, data)
-    files, _, _ = generate(cached)
-    contract = run_contract(files, cached)
+    # The document is already parsed: plan it here rather than re-reading it through `generate`.
+    files = render_tree(plan_document(document)[0])
+    contract = run_contract(files, data)
     if contract.failures:
         shown = "; ".join(
             f"{where}: {problems[0]}"
@@ -236,6 +235,6 @@ def update(
         )
     write_pin(pin, PIN_FILE)
     write_files(files)
-    entry = changelog_entry(report, pin, previous)
-    prepend_entry(CHANGELOG, entry)
-    return UpdateResult(pin, previous, report, len(files), contract, entry)
+    store_in_cache(pin, data)
+    prepend_entry(CHANGELOG, changelog_entry(report, pin, previous))
+    return UpdateResult(pin, report, len(files), contract)
