@@ -294,7 +294,6 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         return SyncPage(first, fetch)
 
     def _run(self, flow: Generator[Action, Reply, T]) -> T:
-        self._ensure_open()
         try:
             reply: Reply = None
             while True:
@@ -476,7 +475,6 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         return AsyncPager(fetch_first, fetch)
 
     async def _run(self, flow: Generator[Action, Reply, T]) -> T:
-        self._ensure_open()
         try:
             reply: Reply = None
             while True:

@@ -114,7 +114,10 @@ def test_credentials_are_required_and_checked(tmdb: FakeTMDB) -> None:
             wrong.movies.details(550)
         with strict.client() as right:
             assert right.movies.details(550).id == 550
-        assert [request.auth for request in strict.requests] == ["api_key", "api_key"]
+        # A credential passed positionally-by-name is the caller's: none is added beside it.
+        with strict.client(credential=API_KEY) as given:
+            assert given.movies.details(551).id == 551
+        assert [request.auth for request in strict.requests] == ["api_key"] * 3
 
 
 def test_requests_are_recorded_with_secrets_masked() -> None:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+JSON_TYPE = "application/json;charset=utf-8"
+
 __all__ = ["Fault", "FaultRule", "RateLimitForm", "path_pattern"]
 
 RateLimitForm = Literal["seconds", "http-date", "reset", "none"]
@@ -37,7 +39,7 @@ class Fault:
     retry_after: float | None = None
     form: RateLimitForm = "seconds"
     content: bytes | None = None
-    content_type: str = "application/json;charset=utf-8"
+    content_type: str = JSON_TYPE
     json_path: str | None = None
     value: Any = None
     results: int = 0
@@ -97,7 +99,7 @@ class Fault:
         content: bytes,
         *,
         status: int = 200,
-        content_type: str = "application/json;charset=utf-8",
+        content_type: str = JSON_TYPE,
     ) -> Fault:
         """Answer with exactly this body, status and content type."""
         if not isinstance(content, bytes):

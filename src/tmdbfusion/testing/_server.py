@@ -23,7 +23,7 @@ import msgspec
 
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
 from tmdbfusion._pipeline import MAX_PAGE, is_secret_name, redact_text
-from tmdbfusion.testing._faults import Fault, FaultRule
+from tmdbfusion.testing._faults import JSON_TYPE, Fault, FaultRule
 from tmdbfusion.testing._operations import Operation, sdk_operations
 from tmdbfusion.testing._samples import page_item_type, sample_value, type_info
 
@@ -31,7 +31,6 @@ __all__ = ["FAKE_API_KEY", "FakeResponse", "FakeTMDB", "RecordedRequest", "tmdb_
 
 logger = logging.getLogger("tmdbfusion.testing")
 
-JSON_TYPE = "application/json;charset=utf-8"
 #: The API key clients made by :meth:`FakeTMDB.client` send unless told otherwise.
 FAKE_API_KEY = "fake-tmdb-api-key"
 #: Longest a server thread may take to finish once the server is stopping.
@@ -381,7 +380,8 @@ class FakeTMDB:
 
     def _client_options(self, options: dict[str, Any]) -> dict[str, Any]:
         options.setdefault("base_url", self.url)
-        if options.get("api_key") is None and options.get("access_token") is None:
+        given = ("credential", "api_key", "access_token")
+        if all(options.get(name) is None for name in given):
             if self._access_token is not None:
                 options["access_token"] = self._access_token
             else:
