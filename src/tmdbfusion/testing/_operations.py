@@ -8,6 +8,7 @@ each endpoint returns.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from dataclasses import dataclass
@@ -40,23 +41,13 @@ class Operation:
     sdk_method: str
 
 
-@dataclass(frozen=True)
-class _Call:
-    """The request a resource method asked its client for."""
-
-    method: str
-    path: str
-    cast_to: Any
-
-
 class _RecordingClient(SyncNamespaces):
     """Stands in for a client: hands back the request it is asked to make instead of making it."""
 
-    def _request(self, method: str, path: str, **options: Any) -> _Call:
-        return _Call(method, path, options["cast_to"])
+    def _request(self, method: str, path: str, **options: Any) -> Operation:
+        return Operation(method, path, options["cast_to"], sdk_method="")
 
-    def _request_page(self, method: str, path: str, **options: Any) -> _Call:
-        return _Call(method, path, options["cast_to"])
+    _request_page = _request
 
 
 @functools.cache
@@ -80,9 +71,7 @@ def sdk_operations() -> tuple[Operation, ...]:
             positional = [None for p in required if p.kind is p.POSITIONAL_ONLY]
             keywords = {p.name: None for p in required if p.kind is p.KEYWORD_ONLY}
             call = method(*positional, **keywords)
-            if not isinstance(call, _Call):
+            if not isinstance(call, Operation):
                 raise RuntimeError(f"{namespace}.{name} made no request")
-            operations.append(
-                Operation(call.method, call.path, call.cast_to, f"{namespace}.{name}")
-            )
+            operations.append(dataclasses.replace(call, sdk_method=f"{namespace}.{name}"))
     return tuple(operations)
