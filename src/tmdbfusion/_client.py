@@ -1,7 +1,7 @@
 """The sync and async clients: thin shells that perform the pipeline's I/O.
 
-Every decision is made in ``_pipeline.py``.  Each client drives
-:func:`~tmdbfusion._pipeline.request_flow` by sending requests with its httpx
+Every decision is made in the sans-IO core (``_flow.py`` and the modules it uses).  Each
+client drives :func:`~tmdbfusion._flow.request_flow` by sending requests with its httpx
 client and sleeping when told to: blocking in :class:`TMDBClient`, awaiting
 in :class:`AsyncTMDBClient`.  The sleep function is the ``_sleep`` attribute
 so tests can replace it and check the exact waits without waiting.
@@ -19,18 +19,13 @@ from typing import Any, TypeVar
 
 import httpx
 
+from tmdbfusion._actions import Action, Reply, Sleep
+from tmdbfusion._config import make_config
+from tmdbfusion._constants import DEFAULT_BASE_URL
+from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
-from tmdbfusion._pipeline import (
-    DEFAULT_BASE_URL,
-    Action,
-    PreparedRequest,
-    Reply,
-    Sleep,
-    install_httpx_log_redaction,
-    make_config,
-    prepare_request,
-    request_flow,
-)
+from tmdbfusion._redact import install_httpx_log_redaction
+from tmdbfusion._request import PreparedRequest, prepare_request
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
