@@ -64,6 +64,7 @@ class _ClientCore:
             environ=os.environ,
         )
         self._closed = False
+        self._owns_http = False
         install_httpx_log_redaction()
 
     def _ensure_open(self) -> None:
@@ -103,6 +104,31 @@ class _ClientCore:
             body=body,
             choices=choices,
         )
+
+    def _flow(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast_to: type[T],
+        choices: Mapping[str, Collection[str]] | None,
+    ) -> Generator[Action, Reply, T]:
+        # Prepared now, not when the flow starts: a bad argument raises where the
+        # method was called, whichever shell drives the flow.
+        prepared = self._prepare(
+            method, path, path_params=path_params, query=query, body=body, choices=choices
+        )
+        return request_flow(self._config, prepared, cast_to)
+
+    def _mark_closed(self) -> bool:
+        """Mark the client closed; tell whether its own httpx client must be closed now."""
+        if self._closed:
+            return False
+        self._closed = True
+        return self._owns_http
 
     def __repr__(self) -> str:
         closed = ", closed" if self._closed else ""
@@ -217,10 +243,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
 
     def close(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
+        if self._mark_closed():
             self._http.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
@@ -249,10 +272,17 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         # Called by the generated resources. path is a template such as
         # "/3/movie/{movie_id}"; cast_to is any msgspec-decodable type; choices
         # lists the allowed values of enum-like query parameters.
-        prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
+        return self._run(
+            self._flow(
+                method,
+                path,
+                path_params=path_params,
+                query=query,
+                body=body,
+                cast_to=cast_to,
+                choices=choices,
+            )
         )
-        return self._run(request_flow(self._config, prepared, cast_to))
 
     def _request_page(
         self,
@@ -399,10 +429,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
 
     async def aclose(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
+        if self._mark_closed():
             await self._http.aclose()
 
     async def close(self) -> None:
@@ -432,10 +459,17 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
     ) -> T:
-        prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
+        return await self._run(
+            self._flow(
+                method,
+                path,
+                path_params=path_params,
+                query=query,
+                body=body,
+                cast_to=cast_to,
+                choices=choices,
+            )
         )
-        return await self._run(request_flow(self._config, prepared, cast_to))
 
     def _request_page(
         self,
