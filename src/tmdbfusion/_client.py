@@ -109,15 +109,12 @@ class _ClientCore:
         self,
         method: str,
         path: str,
-        *,
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         body: Mapping[str, object] | None,
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None,
     ) -> Generator[Action, Reply, T]:
-        # Prepared now, not when the flow starts: a bad argument raises where the
-        # method was called, whichever shell drives the flow.
         prepared = self._prepare(
             method, path, path_params=path_params, query=query, body=body, choices=choices
         )
@@ -272,17 +269,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         # Called by the generated resources. path is a template such as
         # "/3/movie/{movie_id}"; cast_to is any msgspec-decodable type; choices
         # lists the allowed values of enum-like query parameters.
-        return self._run(
-            self._flow(
-                method,
-                path,
-                path_params=path_params,
-                query=query,
-                body=body,
-                cast_to=cast_to,
-                choices=choices,
-            )
-        )
+        return self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
 
     def _request_page(
         self,
@@ -459,17 +446,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
     ) -> T:
-        return await self._run(
-            self._flow(
-                method,
-                path,
-                path_params=path_params,
-                query=query,
-                body=body,
-                cast_to=cast_to,
-                choices=choices,
-            )
-        )
+        return await self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
 
     def _request_page(
         self,
