@@ -85,6 +85,14 @@ class OperationPlan:
     page_model: str | None = None
     item_annotation: str | None = None
     doc_lines: list[str] = field(default_factory=list)
+    # Safe to repeat by TMDB's semantics (reads, deletes, setting a rating or a flag): the
+    # client retries it after any transient failure, not only when it cannot have arrived.
+    idempotent: bool = False
+
+    @property
+    def idempotent_write(self) -> bool:
+        """Whether the request call must say ``idempotent=True`` (reads are idempotent anyway)."""
+        return self.idempotent and self.http_method != "GET"
 
     @property
     def sync_return(self) -> str:

@@ -67,6 +67,7 @@ KNOWN_SECTIONS = (
     "model_names",
     "namespaces",
     "parameters",
+    "idempotent_writes",
 )
 
 

@@ -114,6 +114,18 @@ def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides)
     return path_params + required_first
 
 
+#: Methods that are safe to repeat by HTTP's and TMDB's semantics; a POST or PUT is
+#: idempotent only when ``idempotent_writes`` in the overrides says so.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE"})
+
+
+def is_idempotent(method: str, where: str, overrides: Overrides) -> bool:
+    """Tell whether repeating the operation does no harm (decides when writes are retried)."""
+    if method in IDEMPOTENT_METHODS:
+        return True
+    return overrides.find("idempotent_writes", where) is not None
+
+
 def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
     """Plan every operation and every model of the healed document."""
     planner = ModelPlanner(overrides)
@@ -165,6 +177,7 @@ def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
                 paginated=page_model is not None,
                 page_model=page_model,
                 item_annotation=item_annotation,
+                idempotent=is_idempotent(method, where, overrides),
             )
         )
     models, unions, renames = planner.build()

@@ -93,6 +93,7 @@ class _ClientCore:
         query: Mapping[str, object] | None,
         body: Mapping[str, object] | None,
         choices: Mapping[str, Collection[str]] | None,
+        idempotent: bool = False,
     ) -> PreparedRequest:
         self._ensure_open()
         return prepare_request(
@@ -103,6 +104,7 @@ class _ClientCore:
             query=query,
             body=body,
             choices=choices,
+            idempotent=idempotent,
         )
 
     def _flow(
@@ -114,9 +116,16 @@ class _ClientCore:
         body: Mapping[str, object] | None,
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None,
+        idempotent: bool,
     ) -> Generator[Action, Reply, T]:
         prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            body=body,
+            choices=choices,
+            idempotent=idempotent,
         )
         return request_flow(self._config, prepared, cast_to)
 
@@ -265,11 +274,14 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         body: Mapping[str, object] | None = None,
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
+        idempotent: bool = False,
     ) -> T:
         # Called by the generated resources. path is a template such as
         # "/3/movie/{movie_id}"; cast_to is any msgspec-decodable type; choices
         # lists the allowed values of enum-like query parameters.
-        return self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
+        return self._run(
+            self._flow(method, path, path_params, query, body, cast_to, choices, idempotent)
+        )
 
     def _request_page(
         self,
@@ -445,8 +457,11 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         body: Mapping[str, object] | None = None,
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
+        idempotent: bool = False,
     ) -> T:
-        return await self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
+        return await self._run(
+            self._flow(method, path, path_params, query, body, cast_to, choices, idempotent)
+        )
 
     def _request_page(
         self,

@@ -106,7 +106,7 @@ def request_flow(
         if isinstance(outcome, httpx.Response) and outcome.is_success:
             _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, None)
             return decode_success(outcome, cast_to)
-        may_retry = attempt < attempts and is_retryable(outcome)
+        may_retry = attempt < attempts and is_retryable(outcome, idempotent=prepared.idempotent)
         wait = retry_wait(policy, attempt, outcome) if may_retry else None
         _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, wait)
         if wait is None:

@@ -31,11 +31,15 @@ class PreparedRequest(msgspec.Struct, frozen=True):
         The path with secret parameters shown as ``***``, no query string.
     request : httpx.Request
         The request itself; its URL may hold the API key, so never log it.
+    idempotent : bool
+        Whether repeating it does no harm; a write that is not is retried only when
+        it cannot have reached TMDB.
     """
 
     method: str
     display_path: str
     request: httpx.Request
+    idempotent: bool = False
 
     def __repr__(self) -> str:
         return f"PreparedRequest({self.method} {self.display_path})"
@@ -54,6 +58,7 @@ def prepare_request(
     query: Mapping[str, object] | None = None,
     body: Mapping[str, object] | None = None,
     choices: Mapping[str, Collection[str]] | None = None,
+    idempotent: bool = False,
 ) -> PreparedRequest:
     """Check the caller's arguments and build the HTTP request.
 
@@ -69,6 +74,8 @@ def prepare_request(
         See :func:`render_path` and :func:`serialize_query`.
     body : Mapping[str, object] or None
         See :func:`encode_body`.
+    idempotent : bool
+        Whether a write is safe to repeat; reads (GET) always are.
 
     Returns
     -------
@@ -107,4 +114,9 @@ def prepare_request(
         # unresponsive server would hang the caller forever.
         extensions={"timeout": httpx.Timeout(config.timeout).as_dict()},
     )
-    return PreparedRequest(method=method, display_path=display_path, request=request)
+    return PreparedRequest(
+        method=method,
+        display_path=display_path,
+        request=request,
+        idempotent=idempotent or method in ("GET", "HEAD"),
+    )

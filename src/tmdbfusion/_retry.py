@@ -49,8 +49,17 @@ class RetryPolicy:
     random: Callable[[], float] = field(default=random.random, compare=False)
 
 
-def is_retryable(outcome: httpx.Response | httpx.RequestError) -> bool:
-    """Tell whether another attempt could succeed where this one failed."""
+def is_retryable(outcome: httpx.Response | httpx.RequestError, *, idempotent: bool = True) -> bool:
+    """Tell whether another attempt could succeed where this one failed, and do no harm.
+
+    A request that is not idempotent (creating a list, adding an item) is retried only
+    when it cannot have reached TMDB (the connection was never made, or no pooled
+    connection became free) or when TMDB refused it with 429 before acting on it.
+    """
+    if not idempotent:
+        if isinstance(outcome, httpx.Response):
+            return outcome.status_code == 429
+        return isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(outcome, httpx.Response):
         return outcome.status_code in RETRYABLE_STATUSES
     # TransportError covers connect/read/write failures, timeouts and broken

@@ -74,6 +74,7 @@ class AccountResource(SyncResource):
                 "favorite": favorite,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def add_to_watchlist(
@@ -122,6 +123,7 @@ class AccountResource(SyncResource):
                 "watchlist": watchlist,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def details(
@@ -626,6 +628,7 @@ class AsyncAccountResource(AsyncResource):
                 "favorite": favorite,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def add_to_watchlist(
@@ -674,6 +677,7 @@ class AsyncAccountResource(AsyncResource):
                 "watchlist": watchlist,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def details(

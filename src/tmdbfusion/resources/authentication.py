@@ -133,6 +133,7 @@ class AuthenticationResource(SyncResource):
                 "session_id": session_id,
             },
             cast_to=SuccessResponse,
+            idempotent=True,
         )
 
     def validate_key(
@@ -307,6 +308,7 @@ class AsyncAuthenticationResource(AsyncResource):
                 "session_id": session_id,
             },
             cast_to=SuccessResponse,
+            idempotent=True,
         )
 
     async def validate_key(

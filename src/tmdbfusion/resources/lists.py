@@ -95,6 +95,7 @@ class ListsResource(SyncResource):
                 "confirm": confirm,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def create(
@@ -170,6 +171,7 @@ class ListsResource(SyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def details(
@@ -368,6 +370,7 @@ class AsyncListsResource(AsyncResource):
                 "confirm": confirm,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def create(
@@ -443,6 +446,7 @@ class AsyncListsResource(AsyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def details(

@@ -119,6 +119,7 @@ class MoviesResource(SyncResource):
                 "value": value,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def alternative_titles(
@@ -267,6 +268,7 @@ class MoviesResource(SyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def details(
@@ -966,6 +968,7 @@ class AsyncMoviesResource(AsyncResource):
                 "value": value,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def alternative_titles(
@@ -1114,6 +1117,7 @@ class AsyncMoviesResource(AsyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def details(

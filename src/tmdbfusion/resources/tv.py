@@ -121,6 +121,7 @@ class TvResource(SyncResource):
                 "value": value,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def aggregate_credits(
@@ -360,6 +361,7 @@ class TvResource(SyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def details(
@@ -1052,6 +1054,7 @@ class AsyncTvResource(AsyncResource):
                 "value": value,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def aggregate_credits(
@@ -1291,6 +1294,7 @@ class AsyncTvResource(AsyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def details(

@@ -123,6 +123,7 @@ class TvEpisodesResource(SyncResource):
                 "value": value,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def changes(
@@ -238,6 +239,7 @@ class TvEpisodesResource(SyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     def details(
@@ -564,6 +566,7 @@ class AsyncTvEpisodesResource(AsyncResource):
                 "value": value,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def changes(
@@ -679,6 +682,7 @@ class AsyncTvEpisodesResource(AsyncResource):
                 "session_id": session_id,
             },
             cast_to=StatusResponse,
+            idempotent=True,
         )
 
     async def details(
