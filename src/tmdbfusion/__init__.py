@@ -8,7 +8,8 @@ Exceptions live in :mod:`tmdbfusion.exceptions`.
 """
 
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
+from tmdbfusion._pacing import PacingBudget, TokenBucket
 
-__all__ = ["AsyncTMDBClient", "TMDBClient", "__version__"]
+__all__ = ["AsyncTMDBClient", "PacingBudget", "TMDBClient", "TokenBucket", "__version__"]
 
 __version__ = "0.1.0"

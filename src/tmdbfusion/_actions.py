@@ -2,7 +2,7 @@
 
 A shell answers :class:`Send` with the response, or with the ``httpx.RequestError``
 it caught (transport failures are values, so the flow decides what they mean), and
-:class:`Sleep` with None.
+:class:`Sleep`, :class:`Acquire` and :class:`PauseAll` with None.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ class Sleep(msgspec.Struct, frozen=True):
     seconds: float
 
 
-Action: TypeAlias = Send | Sleep
+class Acquire(msgspec.Struct, frozen=True):
+    """Action: take a slot from the client's pacing budget, waiting as long as it says."""
+
+
+class PauseAll(msgspec.Struct, frozen=True):
+    """Action: pause the client's whole pacing budget (every thread and task) for ``seconds``."""
+
+    seconds: float
+
+
+Action: TypeAlias = Send | Sleep | Acquire | PauseAll
 #: What the I/O shell sends back into the flow after performing an action.
 Reply: TypeAlias = httpx.Response | httpx.RequestError | None

@@ -10,8 +10,6 @@ so tests can replace it and check the exact waits without waiting.
 from __future__ import annotations
 
 import functools
-import os
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Collection, Generator, Mapping
 from types import TracebackType
@@ -19,155 +17,23 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tmdbfusion._actions import Action, Reply, Sleep
-from tmdbfusion._config import make_config
+from tmdbfusion._actions import Action, Reply, Send, Sleep
+from tmdbfusion._client_core import ClientCore, http_options, shared_ssl_context
 from tmdbfusion._constants import DEFAULT_BASE_URL
 from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
-from tmdbfusion._redact import install_httpx_log_redaction
-from tmdbfusion._request import PreparedRequest, prepare_request
-from tmdbfusion.exceptions import ClientClosedError
+from tmdbfusion._pacing import PacingBudget
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
 
-__all__ = ["AsyncTMDBClient", "TMDBClient"]
+__all__ = ["AsyncTMDBClient", "TMDBClient", "shared_ssl_context"]
 
 T = TypeVar("T")
 _SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
 
 
-class _ClientCore:
-    """Configuration, state and request preparation shared by both clients."""
-
-    def __init__(
-        self,
-        credential: str | None,
-        *,
-        api_key: str | None,
-        access_token: str | None,
-        base_url: str,
-        language: str | None,
-        region: str | None,
-        timeout: float,
-        max_retries: int,
-    ) -> None:
-        self._config = make_config(
-            credential,
-            api_key=api_key,
-            access_token=access_token,
-            base_url=base_url,
-            language=language,
-            region=region,
-            timeout=timeout,
-            max_retries=max_retries,
-            environ=os.environ,
-        )
-        self._closed = False
-        self._owns_http = False
-        install_httpx_log_redaction()
-
-    def _ensure_open(self) -> None:
-        if self._closed:
-            raise ClientClosedError(
-                f"This {type(self).__name__} has been closed; create a new client to make "
-                "more requests (or keep all the requests inside its `with` block)."
-            )
-
-    def _ensure_sendable(self, http_closed: bool) -> None:
-        # Checked before every attempt, not only when a call starts: the client may
-        # be closed (by another thread or task) while a call waits to retry.
-        self._ensure_open()
-        if http_closed:
-            raise ClientClosedError(
-                "The httpx client given as http_client= has been closed; keep it open while "
-                f"this {type(self).__name__} is in use."
-            )
-
-    def _prepare(
-        self,
-        method: str,
-        path: str,
-        *,
-        path_params: Mapping[str, object] | None,
-        query: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        choices: Mapping[str, Collection[str]] | None,
-        idempotent: bool = False,
-    ) -> PreparedRequest:
-        self._ensure_open()
-        return prepare_request(
-            self._config,
-            method,
-            path,
-            path_params=path_params,
-            query=query,
-            body=body,
-            choices=choices,
-            idempotent=idempotent,
-        )
-
-    def _flow(
-        self,
-        method: str,
-        path: str,
-        path_params: Mapping[str, object] | None,
-        query: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
-        cast_to: type[T],
-        choices: Mapping[str, Collection[str]] | None,
-        idempotent: bool,
-    ) -> Generator[Action, Reply, T]:
-        prepared = self._prepare(
-            method,
-            path,
-            path_params=path_params,
-            query=query,
-            body=body,
-            choices=choices,
-            idempotent=idempotent,
-        )
-        return request_flow(self._config, prepared, cast_to)
-
-    def _mark_closed(self) -> bool:
-        """Mark the client closed; tell whether its own httpx client must be closed now."""
-        if self._closed:
-            return False
-        self._closed = True
-        return self._owns_http
-
-    def __repr__(self) -> str:
-        closed = ", closed" if self._closed else ""
-        return (
-            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
-            f"auth={self._config.auth.kind!r}{closed})"
-        )
-
-
-@functools.cache
-def shared_ssl_context() -> ssl.SSLContext:
-    """The verifying TLS context of every httpx client the SDK creates itself.
-
-    Loading the CA bundle takes about 25 ms, which httpx would pay again for every client; an
-    ``SSLContext`` is safe to share between clients and threads. Like httpx's default, it honours
-    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as set when the first client is created.
-    """
-    return httpx.create_ssl_context()
-
-
-def _http_options(
-    timeout: float,
-    max_connections: int | None,
-    max_keepalive_connections: int | None,
-) -> dict[str, Any]:
-    """Keyword arguments for the httpx client a TMDB client creates (sync and async alike)."""
-    limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
-    )
-    return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}
-
-
-class TMDBClient(SyncNamespaces, _ClientCore):
+class TMDBClient(SyncNamespaces, ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -192,7 +58,14 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         Seconds allowed for connecting and for each read or write.
     max_retries : int
         Extra attempts on rate limiting, 5xx errors, timeouts and broken
-        connections; 0 disables retrying.
+        connections (for writes that are not idempotent, only on 429 and when the
+        request cannot have been sent); 0 disables retrying.
+    rate_limit : float or None
+        Requests per second for all calls of this client together, threads and
+        tasks alike (TMDB allows about 50 per IP); None does not pace.
+    pacing : PacingBudget or None
+        A budget of request slots to share instead, e.g. between processes; see
+        :class:`tmdbfusion.PacingBudget`.  Not together with ``rate_limit``.
     max_connections, max_keepalive_connections : int or None
         Connection pool limits of the httpx client created here.
     http_client : httpx.Client or None
@@ -219,6 +92,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.Client | None = None,
+        rate_limit: float | None = None,
+        pacing: PacingBudget | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -233,11 +108,13 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            rate_limit=rate_limit,
+            pacing=pacing,
         )
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
-                **_http_options(timeout, max_connections, max_keepalive_connections)
+                **http_options(timeout, max_connections, max_keepalive_connections)
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
@@ -331,8 +208,10 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             flow.close()
 
     def _perform(self, action: Action) -> Reply:
-        if isinstance(action, Sleep):
-            self._sleep(action.seconds)
+        if not isinstance(action, Send):
+            wait = action.seconds if isinstance(action, Sleep) else self._pace(action)
+            if wait > 0:
+                self._sleep(wait)
             return None
         self._ensure_sendable(self._http.is_closed)
         try:
@@ -342,7 +221,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             return exc
 
 
-class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
+class AsyncTMDBClient(AsyncNamespaces, ClientCore):
     """Asyncio client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -367,7 +246,14 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         Seconds allowed for connecting and for each read or write.
     max_retries : int
         Extra attempts on rate limiting, 5xx errors, timeouts and broken
-        connections; 0 disables retrying.
+        connections (for writes that are not idempotent, only on 429 and when the
+        request cannot have been sent); 0 disables retrying.
+    rate_limit : float or None
+        Requests per second for all calls of this client together, threads and
+        tasks alike (TMDB allows about 50 per IP); None does not pace.
+    pacing : PacingBudget or None
+        A budget of request slots to share instead, e.g. between processes; see
+        :class:`tmdbfusion.PacingBudget`.  Not together with ``rate_limit``.
     max_connections, max_keepalive_connections : int or None
         Connection pool limits of the httpx client created here.
     http_client : httpx.AsyncClient or None
@@ -394,6 +280,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.AsyncClient | None = None,
+        rate_limit: float | None = None,
+        pacing: PacingBudget | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -408,11 +296,13 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            rate_limit=rate_limit,
+            pacing=pacing,
         )
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.AsyncClient(
-                **_http_options(timeout, max_connections, max_keepalive_connections)
+                **http_options(timeout, max_connections, max_keepalive_connections)
             )
         self._http = http_client
         # Imported here, not at the top: asyncio takes longer to import than httpx
@@ -509,8 +399,10 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             flow.close()
 
     async def _perform(self, action: Action) -> Reply:
-        if isinstance(action, Sleep):
-            await self._sleep(action.seconds)
+        if not isinstance(action, Send):
+            wait = action.seconds if isinstance(action, Sleep) else self._pace(action)
+            if wait > 0:
+                await self._sleep(wait)
             return None
         self._ensure_sendable(self._http.is_closed)
         try:

@@ -2,9 +2,10 @@
 
 This is the only place where decisions about a call are made: whether an outcome
 is a success, whether to retry and after how long, and which exception to raise.
-:func:`request_flow` yields :class:`~tmdbfusion._actions.Send` and
-:class:`~tmdbfusion._actions.Sleep` and is answered with the response (or the
-transport exception) for a ``Send`` and None for a ``Sleep``.  The sync and the
+:func:`request_flow` yields :class:`~tmdbfusion._actions.Acquire` (a pacing slot)
+before every :class:`~tmdbfusion._actions.Send`, :class:`~tmdbfusion._actions.Sleep`
+between retries and :class:`~tmdbfusion._actions.PauseAll` after a 429; it is answered
+with the response (or the transport exception) for a ``Send`` and None otherwise.  The sync and the
 async clients, and any other I/O backend, drive it the same way; the tests drive
 it with ``send()`` alone, without a network or a real clock.
 """
@@ -18,12 +19,12 @@ from typing import TypeVar
 
 import httpx
 
-from tmdbfusion._actions import Action, Reply, Send, Sleep
+from tmdbfusion._actions import Acquire, Action, PauseAll, Reply, Send, Sleep
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._decode import decode_success
 from tmdbfusion._errors import error_from_response, error_from_transport
 from tmdbfusion._request import PreparedRequest
-from tmdbfusion._retry import is_retryable, retry_wait, server_requested_wait
+from tmdbfusion._retry import capped_server_wait, is_retryable, retry_wait
 
 T = TypeVar("T")
 
@@ -33,6 +34,8 @@ logger = logging.getLogger("tmdbfusion")
 def _send(
     prepared: PreparedRequest,
 ) -> Generator[Action, Reply, httpx.Response | httpx.RequestError]:
+    # Every send, retries too, takes a slot: the pacing budget and a 429 pause apply to all.
+    yield Acquire()
     reply = yield Send(prepared)
     if reply is None:
         raise RuntimeError("the I/O shell must answer Send with a response or an httpx error")
@@ -81,7 +84,7 @@ def request_flow(
 
     Yields
     ------
-    Send or Sleep
+    Acquire, Send, Sleep or PauseAll
         The I/O to perform next.
 
     Returns
@@ -111,10 +114,14 @@ def request_flow(
         _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, wait)
         if wait is None:
             if isinstance(outcome, httpx.Response):
-                requested = server_requested_wait(outcome.headers, policy.clock)
+                requested = capped_server_wait(policy, outcome.headers)
                 raise error_from_response(
                     outcome, prepared, attempts=attempt, retry_after=requested
                 )
             raise error_from_transport(outcome, prepared, attempts=attempt) from outcome
-        yield Sleep(wait)
+        if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
+            # The limit is the client's (TMDB counts per IP), so every call waits it out.
+            yield PauseAll(wait)
+        else:
+            yield Sleep(wait)
         attempt += 1

@@ -130,6 +130,21 @@ def backoff_wait(policy: RetryPolicy, attempt: int) -> float:
     return policy.random() * ceiling
 
 
+def capped_server_wait(policy: RetryPolicy, headers: httpx.Headers) -> float | None:
+    """The server's requested wait as the client takes it: capped, and never less than a backoff.
+
+    A wait of 0, a negative one or a date in the past counts as ``policy.backoff_base``
+    (retrying at once would only meet the same limit); a huge one (``1e308``) is cut to
+    ``policy.max_server_wait``.  This is also what ``RateLimitError.retry_after`` says.
+    """
+    requested = server_requested_wait(headers, policy.clock)
+    if requested is None:
+        return None
+    if requested <= 0:
+        return min(policy.backoff_base, policy.max_server_wait)
+    return min(requested, policy.max_server_wait)
+
+
 def retry_wait(
     policy: RetryPolicy, attempt: int, outcome: httpx.Response | httpx.RequestError
 ) -> float:
@@ -147,11 +162,13 @@ def retry_wait(
     Returns
     -------
     float
-        The server's requested wait capped at ``policy.max_server_wait``, else
-        a backoff wait.
+        The server's requested wait (see :func:`capped_server_wait`), else a backoff
+        wait; a 429 without a hint waits at least ``policy.backoff_base``.
     """
     if isinstance(outcome, httpx.Response):
-        requested = server_requested_wait(outcome.headers, policy.clock)
+        requested = capped_server_wait(policy, outcome.headers)
         if requested is not None:
-            return min(requested, policy.max_server_wait)
+            return requested
+        if outcome.status_code == 429:
+            return max(policy.backoff_base, backoff_wait(policy, attempt))
     return backoff_wait(policy, attempt)

@@ -10,7 +10,7 @@ import respx
 
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 
-from .fakes import API, API_KEY
+from .fakes import API, API_KEY, VirtualTime
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +42,7 @@ def make_client(sleeps: list[float]) -> Iterator[Callable[..., TMDBClient]]:
         if not args and "access_token" not in kwargs:
             kwargs.setdefault("api_key", API_KEY)
         client = TMDBClient(*args, **kwargs)
-        client._sleep = sleeps.append
+        VirtualTime(sleeps).install(client)
         made.append(client)
         return client
 
@@ -64,14 +64,11 @@ def make_async_client(sleeps: list[float]) -> Callable[..., AsyncTMDBClient]:
     Close them inside the test's event loop (``async with``).
     """
 
-    async def record(seconds: float) -> None:
-        sleeps.append(seconds)
-
     def factory(*args: Any, **kwargs: Any) -> AsyncTMDBClient:
         if not args and "access_token" not in kwargs:
             kwargs.setdefault("api_key", API_KEY)
         client = AsyncTMDBClient(*args, **kwargs)
-        client._sleep = record
+        VirtualTime(sleeps).install(client)
         return client
 
     return factory

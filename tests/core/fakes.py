@@ -95,3 +95,35 @@ def tune_retries(client: TMDBClient | AsyncTMDBClient, **changes: Any) -> None:
     """Replace fields of a client's retry policy (clock, random, ...)."""
     retry = dataclasses.replace(client._config.retry, **changes)
     client._config = dataclasses.replace(client._config, retry=retry)
+
+
+class VirtualTime:
+    """A clock that moves only when a client "sleeps": waits are recorded, never taken.
+
+    The client's pacing budget is rebuilt on this clock (with no jitter), so the waits a
+    429 pause imposes show up exactly in ``sleeps``.
+    """
+
+    def __init__(self, sleeps: list[float]) -> None:
+        self.now = 1_000.0
+        self.sleeps = sleeps
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+    def install(self, client: TMDBClient | AsyncTMDBClient) -> None:
+        from tmdbfusion._pacing import TokenBucket
+
+        rate = getattr(client._pacing, "rate", None)
+        client._pacing = TokenBucket(rate, clock=self.clock, random=lambda: 0.0)
+        if isinstance(client, AsyncTMDBClient):
+            client._sleep = self.async_sleep
+        else:
+            client._sleep = self.sleep

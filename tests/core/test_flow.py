@@ -9,7 +9,7 @@ from collections.abc import Generator
 import httpx
 import pytest
 
-from tmdbfusion._actions import Action, Reply, Send, Sleep
+from tmdbfusion._actions import Acquire, Action, PauseAll, Reply, Send, Sleep
 from tmdbfusion._config import make_config
 from tmdbfusion._flow import request_flow
 from tmdbfusion._request import PreparedRequest, prepare_request
@@ -46,9 +46,28 @@ def flow_for_fight_club(
     return prepared, request_flow(config, prepared, MovieDetails)
 
 
+def step(flow: Generator[Action, Reply, MovieDetails], reply: Reply = None) -> Action:
+    """Send ``reply``; answer the pacing slot the flow asks for before each send."""
+    action = flow.send(reply)
+    if isinstance(action, Acquire):
+        action = flow.send(None)
+    return action
+
+
+def test_every_send_is_preceded_by_a_pacing_slot_and_429_pauses_all() -> None:
+    prepared, flow = flow_for_fight_club()
+    assert next(flow) == Acquire()
+    assert flow.send(None) == Send(prepared)
+    headers = {"Retry-After": "3"}
+    limited = httpx.Response(429, headers=headers, request=prepared.request)
+    assert flow.send(limited) == PauseAll(3.0)
+    assert flow.send(None) == Acquire()
+    assert flow.send(None) == Send(prepared)
+
+
 def test_the_flow_asks_for_io_and_returns_the_decoded_value() -> None:
     prepared, flow = flow_for_fight_club()
-    action = next(flow)
+    action = step(flow)
     assert action == Send(prepared)
     assert isinstance(action, Send)
     assert action.request is prepared.request
@@ -56,10 +75,10 @@ def test_the_flow_asks_for_io_and_returns_the_decoded_value() -> None:
 
     action = flow.send(httpx.Response(503, request=prepared.request))
     assert action == Sleep(0.25)
-    assert flow.send(None) == Send(prepared)
+    assert step(flow) == Send(prepared)
     action = flow.send(httpx.ConnectError("refused"))
     assert action == Sleep(0.5)
-    assert flow.send(None) == Send(prepared)
+    assert step(flow) == Send(prepared)
     with pytest.raises(StopIteration) as finished:
         flow.send(httpx.Response(200, json=FIGHT_CLUB, request=prepared.request))
     assert finished.value.value.title == "Fight Club"
@@ -67,9 +86,9 @@ def test_the_flow_asks_for_io_and_returns_the_decoded_value() -> None:
 
 def test_the_flow_raises_the_mapped_error_when_retries_run_out() -> None:
     _, flow = flow_for_fight_club(max_retries=1)
-    next(flow)
+    step(flow)
     assert isinstance(flow.send(httpx.ReadError("reset")), Sleep)
-    next(flow)
+    step(flow)
     last = httpx.ReadError("reset again")
     with pytest.raises(APIConnectionError) as caught:
         flow.send(last)
@@ -78,14 +97,14 @@ def test_the_flow_raises_the_mapped_error_when_retries_run_out() -> None:
 
 def test_the_flow_does_not_retry_a_client_error() -> None:
     _, flow = flow_for_fight_club()
-    next(flow)
+    step(flow)
     with pytest.raises(NotFoundError):
         flow.send(httpx.Response(404, json={"status_code": 34}))
 
 
 def test_a_send_must_be_answered() -> None:
     _, flow = flow_for_fight_club()
-    next(flow)
+    step(flow)
     with pytest.raises(RuntimeError, match="must answer Send with a response"):
         flow.send(None)
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.core.fakes import VirtualTime
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 from tmdbfusion.testing import FakeTMDB
 
@@ -66,7 +67,7 @@ def make_client(tmdb: FakeTMDB, sleeps: list[float]) -> Iterator[Callable[..., T
 
     def factory(**options: Any) -> TMDBClient:
         client = tmdb.client(**options)
-        client._sleep = sleeps.append
+        VirtualTime(sleeps).install(client)
         made.append(client)
         return client
 
@@ -79,12 +80,9 @@ def make_client(tmdb: FakeTMDB, sleeps: list[float]) -> Iterator[Callable[..., T
 def make_async_client(tmdb: FakeTMDB, sleeps: list[float]) -> Callable[..., AsyncTMDBClient]:
     """Async clients of the fake server that record their waits; close them in the test."""
 
-    async def record(seconds: float) -> None:
-        sleeps.append(seconds)
-
     def factory(**options: Any) -> AsyncTMDBClient:
         client = tmdb.async_client(**options)
-        client._sleep = record
+        VirtualTime(sleeps).install(client)
         return client
 
     return factory

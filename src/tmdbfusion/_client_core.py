@@ -1,0 +1,179 @@
+"""What both clients share: configuration, pacing, state and request preparation.
+
+The shells in ``_client.py`` add only their I/O (blocking or awaiting).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import ssl
+from collections.abc import Collection, Generator, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from tmdbfusion._actions import Action, PauseAll, Reply
+from tmdbfusion._config import make_config
+from tmdbfusion._flow import request_flow
+from tmdbfusion._pacing import PacingBudget, TokenBucket
+from tmdbfusion._redact import install_httpx_log_redaction
+from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion.exceptions import ClientClosedError
+
+T = TypeVar("T")
+
+
+class ClientCore:
+    """Configuration, state and request preparation shared by both clients."""
+
+    def __init__(
+        self,
+        credential: str | None,
+        *,
+        api_key: str | None,
+        access_token: str | None,
+        base_url: str,
+        language: str | None,
+        region: str | None,
+        timeout: float,
+        max_retries: int,
+        rate_limit: float | None,
+        pacing: PacingBudget | None,
+    ) -> None:
+        self._config = make_config(
+            credential,
+            api_key=api_key,
+            access_token=access_token,
+            base_url=base_url,
+            language=language,
+            region=region,
+            timeout=timeout,
+            max_retries=max_retries,
+            environ=os.environ,
+        )
+        self._closed = False
+        self._owns_http = False
+        self._pacing = _make_pacing(rate_limit, pacing)
+        install_httpx_log_redaction()
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(
+                f"This {type(self).__name__} has been closed; create a new client to make "
+                "more requests (or keep all the requests inside its `with` block)."
+            )
+
+    def _ensure_sendable(self, http_closed: bool) -> None:
+        # Checked before every attempt, not only when a call starts: the client may
+        # be closed (by another thread or task) while a call waits to retry.
+        self._ensure_open()
+        if http_closed:
+            raise ClientClosedError(
+                "The httpx client given as http_client= has been closed; keep it open while "
+                f"this {type(self).__name__} is in use."
+            )
+
+    def _prepare(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        choices: Mapping[str, Collection[str]] | None,
+        idempotent: bool = False,
+    ) -> PreparedRequest:
+        self._ensure_open()
+        return prepare_request(
+            self._config,
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            body=body,
+            choices=choices,
+            idempotent=idempotent,
+        )
+
+    def _flow(
+        self,
+        method: str,
+        path: str,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast_to: type[T],
+        choices: Mapping[str, Collection[str]] | None,
+        idempotent: bool,
+    ) -> Generator[Action, Reply, T]:
+        prepared = self._prepare(
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            body=body,
+            choices=choices,
+            idempotent=idempotent,
+        )
+        return request_flow(self._config, prepared, cast_to)
+
+    def _pace(self, action: Action) -> float:
+        """Perform an Acquire or PauseAll action; return the seconds the shell must wait."""
+        if isinstance(action, PauseAll):
+            self._pacing.pause(action.seconds)
+            return 0.0
+        return self._pacing.reserve()
+
+    def _mark_closed(self) -> bool:
+        """Mark the client closed; tell whether its own httpx client must be closed now."""
+        if self._closed:
+            return False
+        self._closed = True
+        return self._owns_http
+
+    def __repr__(self) -> str:
+        closed = ", closed" if self._closed else ""
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"auth={self._config.auth.kind!r}{closed})"
+        )
+
+
+def _make_pacing(rate_limit: float | None, pacing: PacingBudget | None) -> PacingBudget:
+    if pacing is None:
+        return TokenBucket(rate_limit)
+    if rate_limit is not None:
+        raise ValueError(
+            "pass rate_limit= or pacing=, not both: the budget given as pacing= sets its own rate"
+        )
+    if not isinstance(pacing, PacingBudget):
+        raise TypeError(
+            "pacing must have reserve() and pause(seconds) methods (see tmdbfusion.PacingBudget); "
+            f"got {type(pacing).__name__}"
+        )
+    return pacing
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context of every httpx client the SDK creates itself.
+
+    Loading the CA bundle takes about 25 ms, which httpx would pay again for every client; an
+    ``SSLContext`` is safe to share between clients and threads. Like httpx's default, it honours
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as set when the first client is created.
+    """
+    return httpx.create_ssl_context()
+
+
+def http_options(
+    timeout: float,
+    max_connections: int | None,
+    max_keepalive_connections: int | None,
+) -> dict[str, Any]:
+    """Keyword arguments for the httpx client a TMDB client creates (sync and async alike)."""
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
+    )
+    return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}

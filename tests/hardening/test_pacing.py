@@ -1,0 +1,160 @@
+"""Items 2 and 3: one 429 pauses the whole client; rate_limit= paces all calls together."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from tmdbfusion import AsyncTMDBClient, PacingBudget, TMDBClient
+from tmdbfusion._pacing import TokenBucket
+from tmdbfusion.exceptions import RateLimitError
+from tmdbfusion.testing import FakeResponse, FakeTMDB, Fault
+
+from .conftest import run_async
+
+CALLS = 200
+WINDOW = 1.0
+
+
+def limited_window(tmdb: FakeTMDB, window: float = WINDOW) -> None:
+    """Answer 429 (Retry-After: 1) to everything during the first ``window`` seconds."""
+    opened: list[float] = []
+    lock = threading.Lock()
+
+    def answer(request: Any) -> Any:
+        with lock:
+            if not opened:
+                opened.append(time.monotonic())
+        if time.monotonic() - opened[0] < window:
+            return FakeResponse(status=429, json={"status_code": 25}, headers={"Retry-After": "1"})
+        movie_id = int(request.path_params["movie_id"])
+        return {"id": movie_id, "title": f"Movie {movie_id}"}
+
+    tmdb.add_route("GET", "/3/movie/{movie_id}", answer)
+
+
+def test_200_async_calls_in_a_429_window_send_each_request_at_most_twice(tmdb: FakeTMDB) -> None:
+    limited_window(tmdb)
+
+    async def main() -> None:
+        async with tmdb.async_client(max_retries=3) as client:
+            movies = await asyncio.gather(*(client.movies.details(n) for n in range(1, CALLS + 1)))
+        assert [movie.id for movie in movies] == list(range(1, CALLS + 1))
+
+    run_async(main(), timeout=30)
+    # Before the shared pause: 639 requests in waves a second apart.
+    assert len(tmdb.requests) <= 2 * CALLS
+
+
+def test_200_threaded_calls_in_a_429_window_share_the_pause(tmdb: FakeTMDB) -> None:
+    limited_window(tmdb)
+    with tmdb.client(max_retries=3, max_connections=50) as client, ThreadPoolExecutor(50) as pool:
+        movies = list(pool.map(client.movies.details, range(1, CALLS + 1)))
+    assert len(movies) == CALLS
+    assert len(tmdb.requests) <= 2 * CALLS
+
+
+def test_a_429_pauses_calls_that_start_during_the_pause(tmdb: FakeTMDB) -> None:
+    tmdb.inject(Fault.rate_limit(0.6), path="/3/movie/1")
+    with tmdb.client(max_retries=1) as client:
+        client.movies.details(1)
+        started = time.monotonic()
+        client._pacing.pause(0.6)  # what the 429 did, again: a later call must wait too
+        client.movies.details(2)
+        assert time.monotonic() - started >= 0.55
+
+
+@pytest.mark.parametrize("header", ["0", "-5", "Thu, 01 Jan 1970 00:00:00 GMT"])
+def test_a_zero_negative_or_past_wait_counts_as_the_minimum_backoff(
+    tmdb: FakeTMDB, header: str
+) -> None:
+    tmdb.add_route(
+        "GET", "/3/movie/{movie_id}", FakeResponse(status=429, headers={"Retry-After": header})
+    )
+    with tmdb.client(max_retries=1) as client:
+        started = time.monotonic()
+        with pytest.raises(RateLimitError) as caught:
+            client.movies.details(1)
+        assert time.monotonic() - started >= 0.45
+    assert caught.value.retry_after == 0.5
+
+
+@pytest.mark.parametrize("header", ["100000", "1e308"])
+def test_retry_after_on_the_error_is_capped(tmdb: FakeTMDB, header: str) -> None:
+    tmdb.add_route(
+        "GET", "/3/movie/{movie_id}", FakeResponse(status=429, headers={"Retry-After": header})
+    )
+    with tmdb.client(max_retries=0) as client, pytest.raises(RateLimitError) as caught:
+        client.movies.details(1)
+    assert caught.value.retry_after == 60.0
+
+
+def test_rate_limit_paces_threads_together(tmdb: FakeTMDB) -> None:
+    with tmdb.client(rate_limit=20) as client, ThreadPoolExecutor(8) as pool:
+        started = time.monotonic()
+        list(pool.map(client.movies.details, range(1, 41)))
+        elapsed = time.monotonic() - started
+    # 40 sends at 20/s: the first goes at once, the last about 1.95 s later.
+    assert elapsed >= 1.8
+
+
+def test_rate_limit_paces_async_tasks_together(tmdb: FakeTMDB) -> None:
+    async def main() -> float:
+        async with tmdb.async_client(rate_limit=20) as client:
+            started = time.monotonic()
+            await asyncio.gather(*(client.movies.details(n) for n in range(1, 41)))
+            return time.monotonic() - started
+
+    assert run_async(main()) >= 1.8
+
+
+def test_the_token_bucket_on_a_fake_clock() -> None:
+    now = [0.0]
+    bucket = TokenBucket(10, burst=2, clock=lambda: now[0], random=lambda: 0.5)
+    assert [bucket.reserve() for _ in range(4)] == pytest.approx([0.0, 0.0, 0.1, 0.2])
+    now[0] = 10.0
+    bucket.pause(2.0)
+    # Spread over 10 % of the pause: 0.5 * 0.2 s of jitter.
+    assert bucket.reserve() == pytest.approx(2.1)
+    bucket.pause(0.5)  # a shorter pause never shortens a longer one
+    assert bucket.reserve() >= 2.0
+
+
+def test_a_custom_budget_plugs_in_behind_the_protocol(tmdb: FakeTMDB) -> None:
+    class Counting:
+        def __init__(self) -> None:
+            self.reserved = 0
+            self.paused: list[float] = []
+
+        def reserve(self) -> float:
+            self.reserved += 1
+            return 0.0
+
+        def pause(self, seconds: float) -> None:
+            self.paused.append(seconds)
+
+    budget = Counting()
+    assert isinstance(budget, PacingBudget)
+    tmdb.inject(Fault.rate_limit(0.1), path="/3/movie/1")
+    with tmdb.client(pacing=budget) as client:
+        client._sleep = lambda seconds: None
+        client.movies.details(1)
+    assert budget.reserved == 2 and budget.paused == [0.1]
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), "5", True])
+def test_rate_limit_must_be_a_positive_number(bad: object) -> None:
+    with pytest.raises(ValueError, match="requests per second"):
+        TMDBClient(api_key="k" * 32, rate_limit=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="requests per second"):
+        AsyncTMDBClient(api_key="k" * 32, rate_limit=bad)  # type: ignore[arg-type]
+
+
+def test_rate_limit_and_pacing_together_are_refused() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        TMDBClient(api_key="k" * 32, rate_limit=5, pacing=TokenBucket(5))
