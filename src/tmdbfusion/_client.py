@@ -19,7 +19,11 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tmdbfusion._actions import Action, Reply, Sleep
+from tmdbfusion._actions import Action, CacheRead, CacheWrite, Reply, Sleep
+from tmdbfusion._cache.control import AsyncCacheControl, CacheControl
+from tmdbfusion._cache.guard import aperform, perform
+from tmdbfusion._cache.policy import TTLSetting
+from tmdbfusion._cache.setup import build_cache
 from tmdbfusion._config import make_config
 from tmdbfusion._constants import DEFAULT_BASE_URL
 from tmdbfusion._flow import request_flow
@@ -51,6 +55,8 @@ class _ClientCore:
         region: str | None,
         timeout: float,
         max_retries: int,
+        cache: object,
+        cache_ttl: TTLSetting,
     ) -> None:
         self._config = make_config(
             credential,
@@ -62,6 +68,9 @@ class _ClientCore:
             timeout=timeout,
             max_retries=max_retries,
             environ=os.environ,
+        )
+        self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
+            cache, cache_ttl
         )
         self._closed = False
         self._owns_http = False
@@ -118,7 +127,7 @@ class _ClientCore:
         prepared = self._prepare(
             method, path, path_params=path_params, query=query, body=body, choices=choices
         )
-        return request_flow(self._config, prepared, cast_to)
+        return request_flow(self._config, prepared, cast_to, self._cache_settings)
 
     def _mark_closed(self) -> bool:
         """Mark the client closed; tell whether its own httpx client must be closed now."""
@@ -189,6 +198,13 @@ class TMDBClient(SyncNamespaces, _ClientCore):
     http_client : httpx.Client or None
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`close`.
+    cache : None, "memory", str, os.PathLike, True or CacheBackend
+        Where to cache successful GET responses: None for nowhere; ``"memory"``;
+        an SQLite file path; True for SQLite in the user cache directory; a
+        ``"redis://host:port/db"`` URL; or a :class:`tmdbfusion.cache.CacheBackend`.
+    cache_ttl : float, Mapping[str, float] or None
+        Seconds entries stay fresh: one number, or a mapping by namespace
+        (``"movies"``) or operation (``"movies.details"``); None for the defaults.
 
     Raises
     ------
@@ -210,6 +226,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.Client | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -224,6 +242,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -232,6 +252,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = CacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> ImageURLs:
@@ -242,6 +264,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             self._http.close()
+        self.cache.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
         self._ensure_open()
@@ -322,6 +345,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             self._sleep(action.seconds)
             return None
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return perform(self._cache_guard, action)
         self._ensure_sendable(self._http.is_closed)
         try:
             return self._http.send(action.request)
@@ -361,6 +386,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
     http_client : httpx.AsyncClient or None
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`aclose`.
+    cache, cache_ttl
+        The response cache; see :class:`TMDBClient`.
 
     Raises
     ------
@@ -382,6 +409,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.AsyncClient | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -396,6 +425,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -408,6 +439,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -418,6 +451,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             await self._http.aclose()
+        await self.cache.close()
 
     async def close(self) -> None:
         """Close the client; the same as :meth:`aclose`."""
@@ -466,7 +500,9 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         )
 
         async def fetch_first() -> PageT:
-            return await self._run(request_flow(self._config, first, cast_to))
+            return await self._run(
+                request_flow(self._config, first, cast_to, self._cache_settings)
+            )
 
         async def fetch(page: int) -> PageT:
             return await self._request(
@@ -497,6 +533,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             await self._sleep(action.seconds)
             return None
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return await aperform(self._cache_guard, action)
         self._ensure_sendable(self._http.is_closed)
         try:
             return await self._http.send(action.request)

@@ -31,11 +31,14 @@ class PreparedRequest(msgspec.Struct, frozen=True):
         The path with secret parameters shown as ``***``, no query string.
     request : httpx.Request
         The request itself; its URL may hold the API key, so never log it.
+    template : str
+        The path template it was built from, e.g. ``/3/movie/{movie_id}``.
     """
 
     method: str
     display_path: str
     request: httpx.Request
+    template: str = ""
 
     def __repr__(self) -> str:
         return f"PreparedRequest({self.method} {self.display_path})"
@@ -107,4 +110,6 @@ def prepare_request(
         # unresponsive server would hang the caller forever.
         extensions={"timeout": httpx.Timeout(config.timeout).as_dict()},
     )
-    return PreparedRequest(method=method, display_path=display_path, request=request)
+    return PreparedRequest(
+        method=method, display_path=display_path, request=request, template=path
+    )

@@ -85,8 +85,8 @@ class CacheControl(_ControlBase):
             self._guard.backend.clear()
 
     def close(self) -> None:
-        """Close the store; called by the client's ``close()``."""
-        if self._guard is not None:
+        """Close the store if the client made it; called by the client's ``close()``."""
+        if self._guard is not None and self._guard.owns_backend:
             self._guard.backend.close()
 
 
@@ -111,8 +111,8 @@ class AsyncCacheControl(_ControlBase):
             backend.clear()
 
     async def close(self) -> None:
-        """Close the store; called by the client's ``aclose()``."""
-        if self._guard is None:
+        """Close the store if the client made it; called by the client's ``aclose()``."""
+        if self._guard is None or not self._guard.owns_backend:
             return
         backend = self._guard.backend
         if isinstance(backend, AsyncCacheBackend):

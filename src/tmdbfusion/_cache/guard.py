@@ -11,10 +11,11 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 
+from tmdbfusion._actions import CacheRead, CacheWrite, Reply
 from tmdbfusion._cache.backend import AsyncCacheBackend, CacheBackend, CacheUsage
 from tmdbfusion._cache.context import CacheCounters
 
-__all__ = ["CacheGuard", "CacheWarning"]
+__all__ = ["CacheGuard", "CacheWarning", "aperform", "perform"]
 
 logger = logging.getLogger("tmdbfusion")
 
@@ -32,6 +33,8 @@ class CacheGuard:
         The store.
     counters : CacheCounters
         Where failures are counted.
+    owns_backend : bool
+        Whether closing the client closes the store.
     cooldown : float
         Seconds to leave a failed store alone before trying it again.
     clock : Callable[[], float]
@@ -45,8 +48,11 @@ class CacheGuard:
         *,
         cooldown: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        owns_backend: bool = True,
     ) -> None:
         self.backend = backend
+        #: Whether the client made the store (and so closes it), or was given it.
+        self.owns_backend = owns_backend
         self.counters = counters
         self.cooldown = cooldown
         self._clock = clock
@@ -151,3 +157,21 @@ class CacheGuard:
         except Exception as exc:
             self._failed(exc)
             return None
+
+
+def perform(guard: CacheGuard | None, action: CacheRead | CacheWrite) -> Reply:
+    """Do a cache action for the blocking shell."""
+    if guard is None:
+        return None if isinstance(action, CacheRead) else False
+    if isinstance(action, CacheRead):
+        return guard.get_many(action.keys)
+    return guard.set_many(action.items)
+
+
+async def aperform(guard: CacheGuard | None, action: CacheRead | CacheWrite) -> Reply:
+    """Do a cache action for the asyncio shell."""
+    if guard is None:
+        return None if isinstance(action, CacheRead) else False
+    if isinstance(action, CacheRead):
+        return await guard.aget_many(action.keys)
+    return await guard.aset_many(action.items)
