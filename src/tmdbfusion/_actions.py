@@ -37,8 +37,7 @@ class Sleep(msgspec.Struct, frozen=True):
 
 
 class CacheRead(msgspec.Struct, frozen=True):
-    """Action: read these keys from the cache; reply with a list of values (None where absent),
-    or with None when the cache failed."""
+    """Action: read these keys; reply with their values (None where absent), None on failure."""
 
     keys: tuple[str, ...]
 

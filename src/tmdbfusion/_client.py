@@ -500,9 +500,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         )
 
         async def fetch_first() -> PageT:
-            return await self._run(
-                request_flow(self._config, first, cast_to, self._cache_settings)
-            )
+            return await self._run(request_flow(self._config, first, cast_to, self._cache_settings))
 
         async def fetch(page: int) -> PageT:
             return await self._request(

@@ -110,6 +110,4 @@ def prepare_request(
         # unresponsive server would hang the caller forever.
         extensions={"timeout": httpx.Timeout(config.timeout).as_dict()},
     )
-    return PreparedRequest(
-        method=method, display_path=display_path, request=request, template=path
-    )
+    return PreparedRequest(method=method, display_path=display_path, request=request, template=path)

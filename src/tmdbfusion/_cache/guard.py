@@ -57,7 +57,7 @@ class CacheGuard:
         self.cooldown = cooldown
         self._clock = clock
         self._healthy = True
-        self._retry_at = 0.0
+        self._failed_at = 0.0
         self._async = isinstance(backend, AsyncCacheBackend)
 
     @property
@@ -66,11 +66,11 @@ class CacheGuard:
         return self._healthy
 
     def _available(self) -> bool:
-        return self._healthy or self._clock() >= self._retry_at
+        return self._healthy or self._clock() - self._failed_at >= self.cooldown
 
     def _failed(self, exc: Exception) -> None:
         self.counters.errors += 1
-        self._retry_at = self._clock() + self.cooldown
+        self._failed_at = self._clock()
         if not self._healthy:
             return
         self._healthy = False

@@ -196,7 +196,7 @@ class CachePlan(Generic[T]):
             return
         items: list[tuple[str, bytes, float]] = []
         tokens: list[str] = []
-        for name, token in zip(self._dependencies, self._generations):
+        for name, token in zip(self._dependencies, self._generations, strict=True):
             if token is None:
                 # Never record "no generation yet": a later bump could be evicted and leave
                 # this entry looking current.
