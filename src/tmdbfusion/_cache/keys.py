@@ -72,7 +72,7 @@ class RequestIdentity:
     key : str
         Store key, e.g. ``tmdbfusion:1|GET /3/movie/550|<digest>``.
     scope : str or None
-        See :func:`scope_digest`.
+        See :func:`scope_digest`; None too for calls that are not scoped (it is not needed).
     """
 
     __slots__ = ("key", "scope")
@@ -107,7 +107,8 @@ def identify(request: httpx.Request, display_path: str, *, scoped: bool) -> Requ
     public = sorted(
         (name, value) for name, value in url.params.multi_items() if not _SECRET_PARAM.match(name)
     )
-    scope = scope_digest(request)
+    # Only scoped calls need the scope; public hits skip hashing the credentials.
+    scope = scope_digest(request) if scoped else None
     query = "&".join(f"{name}={value}" for name, value in public)
     origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
     selected_by = [origin, request.method, url.path, query]
