@@ -383,3 +383,28 @@ def test_pages_are_cached_one_by_one(tmdb: FakeTMDB) -> None:
         again = [movie.id for movie in client.movies.popular()]
     assert first == again
     assert sent(tmdb, "/3/movie/popular") == tmdb.total_pages
+
+
+def test_cache_true_keeps_an_sqlite_file_in_the_user_cache_directory(
+    tmdb: FakeTMDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    for _ in range(2):
+        with tmdb.client(cache=True) as client:
+            client.movies.details(MOVIE_ID)
+    assert (tmp_path / "xdg" / "tmdbfusion" / "responses.sqlite").is_file()
+    assert sent(tmdb, f"/3/movie/{MOVIE_ID}") == 1
+
+
+def test_threads_sharing_one_client_and_file_get_the_same_answers(
+    tmdb: FakeTMDB, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with tmdb.client(cache=tmp_path / "cache.sqlite") as client:
+        client.movies.details(MOVIE_ID)
+        with ThreadPoolExecutor(8) as pool:
+            movies = list(pool.map(lambda _: client.movies.details(MOVIE_ID), range(64)))
+        assert client.cache.stats().hits == 64
+    assert {movie.id for movie in movies} == {MOVIE_ID}
+    assert sent(tmdb, f"/3/movie/{MOVIE_ID}") == 1

@@ -78,6 +78,8 @@ def test_an_operation_wins_over_its_namespace() -> None:
         ({"movies": "60"}, TypeError, "number of seconds"),
         (True, TypeError, "number of seconds"),
         ({1: 60}, TypeError, "keys must be str"),
+        ({"authentication": 60}, ValueError, "never cached"),
+        ({"authentication.create_guest_session": 60}, ValueError, "never cached"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(

@@ -154,3 +154,17 @@ def test_skip_goes_straight_to_tmdb() -> None:
         assert isinstance(next(flow), Send)
     finally:
         cache_mode.reset(token)
+
+
+def test_an_entry_that_no_longer_fits_the_model_is_fetched_again() -> None:
+    flow, settings = start()
+    next(flow)
+    old_shape = encode_entry(CachedEntry(b'{"id": "550"}', NOW, NOW + 60))
+    assert isinstance(flow.send([old_shape]), Send)
+    assert (settings.counters.hits, settings.counters.misses) == (0, 1)
+
+
+def test_a_damaged_entry_is_a_miss() -> None:
+    flow, _ = start()
+    next(flow)
+    assert isinstance(flow.send([b"\x00 not msgpack"]), Send)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,12 @@ class CacheCounters:
     stores: int = 0
     revalidations: int = 0
     errors: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, name: str) -> None:
+        """Count one more of ``name`` (``"hits"``...), safely from any thread."""
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
 
 
 @dataclass(frozen=True)

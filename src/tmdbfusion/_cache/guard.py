@@ -69,7 +69,7 @@ class CacheGuard:
         return self._healthy or self._clock() - self._failed_at >= self.cooldown
 
     def _failed(self, exc: Exception) -> None:
-        self.counters.errors += 1
+        self.counters.add("errors")
         self._failed_at = self._clock()
         if not self._healthy:
             return

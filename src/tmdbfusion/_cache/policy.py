@@ -163,6 +163,12 @@ class TTLPolicy:
             if not isinstance(name, str):
                 raise TypeError(f"cache_ttl keys must be str; got {type(name).__name__}")
             seconds = _seconds(f"cache_ttl[{name!r}]", value)
+            named = [path for path, sdk in gets if sdk == name or sdk.startswith(f"{name}.")]
+            if seconds > 0 and named and all(classify(path) is Kind.NEVER for path in named):
+                raise ValueError(
+                    f"cache_ttl names {name!r}, whose answers hold request tokens or session "
+                    "ids; they are never cached"
+                )
             if name in namespaces:
                 by_namespace[name] = seconds
             elif any(sdk == name for _, sdk in gets):

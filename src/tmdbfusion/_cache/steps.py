@@ -121,7 +121,7 @@ class CachePlan(Generic[T]):
         values = yield CacheRead(keys)
         if not isinstance(values, list) or len(values) != len(keys):
             # The cache failed: go without it for this call, storing included.
-            counters.misses += 1
+            counters.add("misses")
             self._key = None
             return MISS
         stored, self._generations = values[0], values[1:]
@@ -133,16 +133,16 @@ class CachePlan(Generic[T]):
             or len(current) != len(self._dependencies)
             or entry.generations != current
         ):
-            counters.misses += 1
+            counters.add("misses")
             return MISS
         value = _decode_body(entry.body, self._cast_to)
         if isinstance(value, Miss):
-            counters.misses += 1
+            counters.add("misses")
             return MISS
         if entry.fresh_until > self._settings.clock():
-            counters.hits += 1
+            counters.add("hits")
             return value
-        counters.misses += 1
+        counters.add("misses")
         if entry.etag:
             self._stale, self._stale_value = entry, value
             conditional = httpx.Request(
@@ -171,7 +171,7 @@ class CachePlan(Generic[T]):
             )
             yield CacheWrite(tokens)
         if self.is_revalidated(response) and self._stale is not None:
-            self._settings.counters.revalidations += 1
+            self._settings.counters.add("revalidations")
             value: T = self._stale_value
             etag = response.headers.get("etag") or self._stale.etag
             yield from self._store(self._stale.body, etag, response.headers.get("cache-control"))
@@ -211,7 +211,7 @@ class CachePlan(Generic[T]):
         items.append((self._key, encode_entry(entry), keep_for))
         stored = yield CacheWrite(tuple(items))
         if stored is True:
-            self._settings.counters.stores += 1
+            self._settings.counters.add("stores")
 
 
 def plan_cache(
