@@ -26,15 +26,18 @@ from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._user import act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
+from tmdbfusion.resources.v4 import V4, AsyncV4
 
 __all__ = ["AsyncTMDBClient", "TMDBClient"]
 
 T = TypeVar("T")
 _SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
+_CoreT = TypeVar("_CoreT", bound="_ClientCore")
 
 
 class _ClientCore:
@@ -119,6 +122,15 @@ class _ClientCore:
             method, path, path_params=path_params, query=query, body=body, choices=choices
         )
         return request_flow(self._config, prepared, cast_to)
+
+    def with_access_token(self: _CoreT, access_token: str) -> _CoreT:
+        """Return a client acting as the user whose access token this is.
+
+        It has this client's settings and shares its connection pool; it sends only the
+        user's token. Close this client (not the returned one) to release the pool.
+        """
+        self._ensure_open()
+        return act_as_user(self, access_token)
 
     def _mark_closed(self) -> bool:
         """Mark the client closed; tell whether its own httpx client must be closed now."""
@@ -237,6 +249,11 @@ class TMDBClient(SyncNamespaces, _ClientCore):
     def images(self) -> ImageURLs:
         """Build image URLs from the file paths in responses."""
         return ImageURLs(self)
+
+    @functools.cached_property
+    def v4(self) -> V4:
+        """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
+        return V4(self)
 
     def close(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
@@ -408,6 +425,11 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    @functools.cached_property
+    def v4(self) -> AsyncV4:
+        """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
+        return AsyncV4(self)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:

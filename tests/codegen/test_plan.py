@@ -6,8 +6,6 @@ import ast
 import json
 from typing import Any
 
-import pytest
-
 from codegen.heal import heal_document
 from codegen.ir import FieldPlan, ModelPlan, OperationPlan, Plan
 from codegen.overrides import parse_overrides
