@@ -15,7 +15,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Collection, Generator, Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -30,7 +30,9 @@ from tmdbfusion._user import act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
-from tmdbfusion.resources.v4 import V4, AsyncV4
+
+if TYPE_CHECKING:
+    from tmdbfusion.resources.v4 import V4, AsyncV4
 
 __all__ = ["AsyncTMDBClient", "TMDBClient"]
 
@@ -253,6 +255,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
     @functools.cached_property
     def v4(self) -> V4:
         """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
+        from tmdbfusion.resources.v4 import V4  # on first use: keeps `import tmdbfusion` light
+
         return V4(self)
 
     def close(self) -> None:
@@ -429,6 +433,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
     @functools.cached_property
     def v4(self) -> AsyncV4:
         """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
+        from tmdbfusion.resources.v4 import AsyncV4
+
         return AsyncV4(self)
 
     @functools.cached_property
