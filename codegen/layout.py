@@ -23,6 +23,7 @@ class Layout:
     resource_dir: str
     namespaces_file: str  # the lazy namespace attributes
     reference_dir: str
+    source: str = "TMDB's OpenAPI document"  # what the generated files say they come from
 
     @property
     def models_import(self) -> str:
@@ -59,4 +60,5 @@ V4 = Layout(
     resource_dir="src/tmdbfusion/resources/v4",
     namespaces_file="src/tmdbfusion/resources/v4/__init__.py",
     reference_dir="docs/reference/v4",
+    source="openapi/tmdb-v4.yaml",
 )

@@ -66,19 +66,21 @@ def render_files(plan: Plan, layout: Layout = V3) -> dict[str, str]:
         ns.access = f"{layout.access}{ns.name}"
     namespaces_template = "namespaces.py.jinja" if layout is V3 else "v4_namespaces.py.jinja"
     files = {
-        layout.models_file: env.get_template("models.py.jinja").render(plan=plan, all_names=names),
+        layout.models_file: env.get_template("models.py.jinja").render(
+            plan=plan, all_names=names, source=layout.source
+        ),
         layout.namespaces_file: env.get_template(namespaces_template).render(
             plan=plan, layout=layout
         ),
         f"{layout.reference_dir}/endpoints.md": env.get_template("endpoints.md.jinja").render(
-            rows=_endpoint_rows(plan), api=layout.api
+            rows=_endpoint_rows(plan), api=layout.api, source=layout.source
         ),
     }
     resource = env.get_template("resource.py.jinja")
     for ns in plan.namespaces:
         has_pages = any(op.paginated for op in ns.operations)
         files[f"{layout.resource_dir}/{ns.module}.py"] = resource.render(
-            ns=ns, has_pages=has_pages, layout=layout
+            ns=ns, has_pages=has_pages, layout=layout, source=layout.source
         )
     if layout is V3:
         files[str(PACKAGE / "resources" / "__init__.py")] = (
@@ -94,18 +96,24 @@ def _reference_pages(env: jinja2.Environment, plan: Plan, layout: Layout) -> dic
     pages = [reference.namespace_page(ns, names, layout.resource_package) for ns in plan.namespaces]
     namespace = env.get_template("reference_namespace.md.jinja")
     files = {
-        f"{layout.namespace_dir}/{ns.module}.md": namespace.render(page=page, api=layout.api)
+        f"{layout.namespace_dir}/{ns.module}.md": namespace.render(
+            page=page, api=layout.api, source=layout.source
+        )
         for ns, page in zip(plan.namespaces, pages, strict=True)
     }
     files[f"{layout.namespace_dir}/index.md"] = env.get_template(
         "reference_namespaces_index.md.jinja"
-    ).render(pages=pages, api=layout.api)
+    ).render(pages=pages, api=layout.api, source=layout.source)
     models, unions = reference.models_page(plan)
     example = "MovieDetails" if "MovieDetails" in names else min(names, default="")
     files[f"{layout.reference_dir}/models.md"] = env.get_template(
         "reference_models.md.jinja"
     ).render(
-        models=models, unions=unions, models_module=layout.models_module, example_model=example
+        models=models,
+        unions=unions,
+        models_module=layout.models_module,
+        example_model=example,
+        source=layout.source,
     )
     return files
 

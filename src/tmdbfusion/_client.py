@@ -15,7 +15,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Collection, Generator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -26,13 +26,10 @@ from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
-from tmdbfusion._user import act_as_user
+from tmdbfusion._user import AsyncUserAccess, SyncUserAccess, act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
-
-if TYPE_CHECKING:
-    from tmdbfusion.resources.v4 import V4, AsyncV4
 
 __all__ = ["AsyncTMDBClient", "TMDBClient"]
 
@@ -172,7 +169,7 @@ def _http_options(
     return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}
 
 
-class TMDBClient(SyncNamespaces, _ClientCore):
+class TMDBClient(SyncNamespaces, SyncUserAccess, _ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -251,13 +248,6 @@ class TMDBClient(SyncNamespaces, _ClientCore):
     def images(self) -> ImageURLs:
         """Build image URLs from the file paths in responses."""
         return ImageURLs(self)
-
-    @functools.cached_property
-    def v4(self) -> V4:
-        """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
-        from tmdbfusion.resources.v4 import V4  # on first use: keeps `import tmdbfusion` light
-
-        return V4(self)
 
     def close(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
@@ -351,7 +341,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             return exc
 
 
-class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
+class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, _ClientCore):
     """Asyncio client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -429,13 +419,6 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-    @functools.cached_property
-    def v4(self) -> AsyncV4:
-        """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
-        from tmdbfusion.resources.v4 import AsyncV4
-
-        return AsyncV4(self)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:

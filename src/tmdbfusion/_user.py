@@ -1,4 +1,4 @@
-"""``client.with_access_token(token)``: a client acting as one logged-in user.
+"""``client.v4`` and ``client.with_access_token(token)``: TMDB's v4 API, and acting as a user.
 
 The new client is the same class with the same settings, retry rules and hooks, and it sends
 through the original client's httpx client, so both share one connection pool. It sends only the
@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tmdbfusion._auth import user_auth
+
+if TYPE_CHECKING:
+    from tmdbfusion._client import AsyncTMDBClient, TMDBClient
+    from tmdbfusion.resources.v4 import V4, AsyncV4
 
 ClientT = TypeVar("ClientT")
 
@@ -40,3 +44,25 @@ def act_as_user(client: ClientT, access_token: str) -> ClientT:
         _config=dataclasses.replace(state["_config"], auth=auth), _closed=False, _owns_http=False
     )
     return clone
+
+
+class SyncUserAccess:
+    """``client.v4`` of :class:`~tmdbfusion.TMDBClient`."""
+
+    @functools.cached_property
+    def v4(self) -> V4:
+        """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
+        from tmdbfusion.resources.v4 import V4  # on first use: keeps `import tmdbfusion` light
+
+        return V4(cast("TMDBClient", self))
+
+
+class AsyncUserAccess:
+    """``client.v4`` of :class:`~tmdbfusion.AsyncTMDBClient`."""
+
+    @functools.cached_property
+    def v4(self) -> AsyncV4:
+        """TMDB's v4 API: ``v4.auth``, ``v4.account`` and ``v4.lists`` (Bearer token only)."""
+        from tmdbfusion.resources.v4 import AsyncV4
+
+        return AsyncV4(cast("AsyncTMDBClient", self))
