@@ -13,6 +13,7 @@ from tmdbfusion.exceptions import (
     AccessTokenRequiredError,
     ClientClosedError,
     MissingCredentialsError,
+    ServerError,
 )
 from tmdbfusion.login import approval_url
 
@@ -121,3 +122,37 @@ def test_approval_url() -> None:
         approval_url("")
     with pytest.raises(ValueError, match="http"):
         approval_url("abc", site="ftp://x")
+
+
+def test_v4_writes_retry_like_v3_writes() -> None:
+    answers = {"v3": 0, "v4": 0}
+
+    def flaky(kind: str, body: dict[str, object]) -> object:
+        def respond(request: httpx.Request) -> httpx.Response:
+            answers[kind] += 1
+            if answers[kind] == 1:
+                return httpx.Response(503, json={"status_code": 9, "success": False})
+            return httpx.Response(201, json=body)
+
+        return respond
+
+    with respx.mock(base_url="https://api.themoviedb.org") as router:
+        router.post("/3/list").mock(side_effect=flaky("v3", {"success": True, "list_id": 5}))
+        router.post("/4/list").mock(side_effect=flaky("v4", {"success": True, "id": 5}))
+        with TMDBClient(access_token=APP_TOKEN, max_retries=2) as client:
+            client._sleep = lambda seconds: None
+            # Whatever the rule for writes is (issue 13 may stop retrying them), it is one rule.
+            outcomes = []
+            for call in (
+                lambda: client.lists.create(
+                    name="v3", description="d", language="en", session_id="s"
+                ),
+                lambda: client.v4.lists.create(name="v4", iso_639_1="en"),
+            ):
+                try:
+                    call()
+                    outcomes.append("ok")
+                except ServerError:
+                    outcomes.append("failed")
+    assert answers["v3"] == answers["v4"]
+    assert outcomes[0] == outcomes[1]

@@ -251,7 +251,9 @@ class FakeTMDB:
     adds the parts asked for, and a page outside 1-500 or an unknown path gets
     TMDB's error body.  Routes you add win over the built-in ones.  Faults
     injected with :meth:`inject` make chosen requests fail the way TMDB or the
-    network can.  Every request is recorded, secrets masked.
+    network can.  Every request is recorded, secrets masked.  The v4 API is
+    served from :attr:`v4` (a :class:`FakeV4`): the login flow, and lists that
+    exist until deleted.
 
     Parameters
     ----------
