@@ -30,6 +30,7 @@ from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._user import AsyncUserAccess, SyncUserAccess, act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
@@ -39,6 +40,7 @@ __all__ = ["AsyncTMDBClient", "TMDBClient"]
 T = TypeVar("T")
 _SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
+_CoreT = TypeVar("_CoreT", bound="_ClientCore")
 
 
 class _ClientCore:
@@ -129,6 +131,15 @@ class _ClientCore:
         )
         return request_flow(self._config, prepared, cast_to, self._cache_settings)
 
+    def with_access_token(self: _CoreT, access_token: str) -> _CoreT:
+        """Return a client acting as the user whose access token this is.
+
+        It has this client's settings and shares its connection pool; it sends only the
+        user's token. Close this client (not the returned one) to release the pool.
+        """
+        self._ensure_open()
+        return act_as_user(self, access_token)
+
     def _mark_closed(self) -> bool:
         """Mark the client closed; tell whether its own httpx client must be closed now."""
         if self._closed:
@@ -167,7 +178,7 @@ def _http_options(
     return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}
 
 
-class TMDBClient(SyncNamespaces, _ClientCore):
+class TMDBClient(SyncNamespaces, SyncUserAccess, _ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -355,7 +366,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             return exc
 
 
-class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
+class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, _ClientCore):
     """Asyncio client for The Movie Database (TMDB) API v3.
 
     Parameters

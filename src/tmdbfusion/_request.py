@@ -9,6 +9,7 @@ import httpx
 import msgspec
 
 import tmdbfusion
+from tmdbfusion._auth import require_bearer_for_v4
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._params import check_choices, encode_body, render_path, serialize_query
 
@@ -84,6 +85,7 @@ def prepare_request(
         When an argument is wrong; nothing has been sent.
     """
     method = method.upper()
+    require_bearer_for_v4(config.auth, path, method)
     real_path, display_path = render_path(path, path_params)
     if choices:
         # Query parameters are checked while serializing; path and body values here.
