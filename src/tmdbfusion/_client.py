@@ -74,6 +74,8 @@ class _ClientCore:
         self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
             cache, cache_ttl
         )
+        # Copies made by with_access_token() share the cache; only this client closes it.
+        self._cache_owner = id(self)
         self._closed = False
         self._owns_http = False
         install_httpx_log_redaction()
@@ -275,7 +277,8 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, _ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             self._http.close()
-        self.cache.close()
+        if self._cache_owner == id(self):
+            self.cache.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
         self._ensure_open()
@@ -462,7 +465,8 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, _ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             await self._http.aclose()
-        await self.cache.close()
+        if self._cache_owner == id(self):
+            await self.cache.close()
 
     async def close(self) -> None:
         """Close the client; the same as :meth:`aclose`."""

@@ -408,3 +408,17 @@ def test_threads_sharing_one_client_and_file_get_the_same_answers(
         assert client.cache.stats().hits == 64
     assert {movie.id for movie in movies} == {MOVIE_ID}
     assert sent(tmdb, f"/3/movie/{MOVIE_ID}") == 1
+
+
+def test_a_client_acting_as_a_user_shares_the_cache_and_leaves_it_open(
+    tmdb: FakeTMDB, tmp_path: Path
+) -> None:
+    user_token = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ1c2VyIn0.c2lnbmF0dXJlLW9mLXRoZS11c2Vy"
+    with tmdb.client(cache=tmp_path / "cache.sqlite") as client:
+        client.movies.details(MOVIE_ID)
+        user = client.with_access_token(user_token)
+        assert user.movies.details(MOVIE_ID).id == MOVIE_ID  # a public entry, shared
+        user.close()
+        client.movies.details(MOVIE_ID)  # the store is still open
+        assert client.cache.stats().hits == 2
+    assert sent(tmdb, f"/3/movie/{MOVIE_ID}") == 1

@@ -130,3 +130,13 @@ def test_entries_with_an_etag_are_kept_past_freshness_for_revalidation() -> None
     assert retention(600, has_validator=True) >= 1200
     assert retention(3 * DAY, has_validator=True) == 6 * DAY
     assert retention(30 * DAY, has_validator=True) == 30 * DAY
+
+
+def test_v4_reads_act_as_a_user_and_clearing_a_list_by_get_is_a_write() -> None:
+    assert classify("/4/list/{list_id}") is Kind.SCOPED
+    assert classify("/4/account/{account_object_id}/movie/rated") is Kind.SCOPED
+    assert classify("/4/auth/access_token") is Kind.NEVER
+    assert classify("/4/list/{list_id}/clear") is Kind.NEVER
+    assert TTLPolicy.build(600).ttl_for("GET", "/4/list/{list_id}") == 0
+    assert "list:77" in invalidated_by("GET", "/4/list/{list_id}/clear", "/4/list/77/clear", "s")
+    assert "list:77" in invalidated_by("PUT", "/4/list/{list_id}/items", "/4/list/77/items", None)

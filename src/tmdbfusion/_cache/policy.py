@@ -40,7 +40,7 @@ class Kind(enum.Enum):
 
     #: Authentication: answers hold request tokens and guest session ids. Never cached.
     NEVER = "never"
-    #: Answers that depend on the user: account data, account states, rated lists.
+    #: Answers that depend on the user: account data, account states, rated lists, all of v4.
     SCOPED = "scoped"
     #: Configuration, genres, certifications, watch provider lists: change over days.
     REFERENCE = "reference"
@@ -62,8 +62,11 @@ DEFAULT_TTLS: Mapping[Kind, float] = {
     Kind.DETAILS: 4 * HOUR,
 }
 
-_NEVER = re.compile(r"^/\d+/auth(?:entication)?(?:/|$)")
-_SCOPED = re.compile(r"/account(?:_states)?(?:/|$)|/guest_session/")
+_NEVER = re.compile(r"^/\d+/auth(?:entication)?(?:/|$)|^/4/list/\{list_id\}/clear$")
+# Every v4 read acts as a user (a v4 list may be private to its owner), so all of /4 is scoped.
+_SCOPED = re.compile(r"/account(?:_states)?(?:/|$)|/guest_session/|^/4/")
+#: GETs that change something: TMDB clears a v4 list with a GET.
+_WRITING_GETS = frozenset({"/4/list/{list_id}/clear"})
 _REFERENCE = re.compile(r"^/3/(?:configuration|genre|certification|watch/providers)(?:/|$)")
 _LISTING = re.compile(
     r"^/3/(?:search|discover|trending)/"
@@ -252,7 +255,7 @@ def invalidated_by(method: str, template: str, path: str, scope: str | None) -> 
     tuple[str, ...]
         Generation names to bump; empty for reads.
     """
-    if method in ("GET", "HEAD", "OPTIONS"):
+    if method in ("GET", "HEAD", "OPTIONS") and template not in _WRITING_GETS:
         return ()
     names: list[str] = []
     if scope is not None:

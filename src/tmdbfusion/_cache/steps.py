@@ -239,7 +239,7 @@ def plan_cache(
     mode = cache_mode.get()
     request = prepared.request
     template = prepared.template
-    if prepared.method != "GET":
+    if prepared.method != "GET" or classify(template) is Kind.NEVER:
         # Writes invalidate even inside client.cache.skip(): what they change is stale anyway.
         bumps = invalidated_by(prepared.method, template, request.url.path, scope_digest(request))
         if not bumps:
