@@ -234,7 +234,8 @@ def plan_cache(
         A plan for a cacheable GET (unless the cache is skipped), or for a write that
         invalidates something.
     """
-    if settings is None:
+    if settings is None or not prepared.template:
+        # A request built without its template cannot be classified: leave it alone.
         return None
     mode = cache_mode.get()
     request = prepared.request
