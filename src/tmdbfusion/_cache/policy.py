@@ -13,10 +13,11 @@ the store.  That keeps invalidation one small write, whatever the number of cach
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "DEFAULT_TTLS",
@@ -77,6 +78,7 @@ _LISTING = re.compile(
 _LIST_ID = re.compile(r"^/[34]/list/(?P<list_id>[^/?#]+)")
 
 
+@functools.lru_cache(maxsize=1024)
 def classify(template: str) -> Kind:
     """Tell which kind of data a GET of this path template returns.
 
@@ -127,6 +129,8 @@ class TTLPolicy:
 
     by_template: Mapping[str, float]
     everything: float | None = None
+    # Lifetimes already worked out, by template: every call asks, the answer never changes.
+    _resolved: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -195,6 +199,12 @@ class TTLPolicy:
         """Seconds a response of this operation stays fresh; 0 when it is not cached."""
         if method != "GET":
             return 0.0
+        resolved = self._resolved.get(template)
+        if resolved is None:
+            resolved = self._resolved[template] = self._resolve(template)
+        return resolved
+
+    def _resolve(self, template: str) -> float:
         kind = classify(template)
         if kind is Kind.NEVER:
             return 0.0
