@@ -17,12 +17,16 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tmdbfusion._actions import Action, Reply, Send, Sleep
+from tmdbfusion._actions import Action, CacheRead, CacheWrite, Reply, Send, Sleep
+from tmdbfusion._cache.control import AsyncCacheControl, CacheControl
+from tmdbfusion._cache.guard import aperform, perform
+from tmdbfusion._cache.policy import TTLSetting
 from tmdbfusion._client_core import ClientCore, http_options, shared_ssl_context
 from tmdbfusion._constants import DEFAULT_BASE_URL
 from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._pacing import PacingBudget
+from tmdbfusion._user import AsyncUserAccess, SyncUserAccess
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
 
@@ -33,7 +37,7 @@ _SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
 
 
-class TMDBClient(SyncNamespaces, ClientCore):
+class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -71,6 +75,13 @@ class TMDBClient(SyncNamespaces, ClientCore):
     http_client : httpx.Client or None
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`close`.
+    cache : None, "memory", str, os.PathLike, True or CacheBackend
+        Where to cache successful GET responses: None for nowhere; ``"memory"``;
+        an SQLite file path; True for SQLite in the user cache directory; a
+        ``"redis://host:port/db"`` URL; or a :class:`tmdbfusion.cache.CacheBackend`.
+    cache_ttl : float, Mapping[str, float] or None
+        Seconds entries stay fresh: one number, or a mapping by namespace
+        (``"movies"``) or operation (``"movies.details"``); None for the defaults.
 
     Raises
     ------
@@ -94,6 +105,8 @@ class TMDBClient(SyncNamespaces, ClientCore):
         http_client: httpx.Client | None = None,
         rate_limit: float | None = None,
         pacing: PacingBudget | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -110,6 +123,8 @@ class TMDBClient(SyncNamespaces, ClientCore):
             max_retries=max_retries,
             rate_limit=rate_limit,
             pacing=pacing,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -118,6 +133,8 @@ class TMDBClient(SyncNamespaces, ClientCore):
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = CacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> ImageURLs:
@@ -128,6 +145,8 @@ class TMDBClient(SyncNamespaces, ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             self._http.close()
+        if self._cache_owner == id(self):
+            self.cache.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
         self._ensure_open()
@@ -208,6 +227,8 @@ class TMDBClient(SyncNamespaces, ClientCore):
             flow.close()
 
     def _perform(self, action: Action) -> Reply:
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return perform(self._cache_guard, action)
         if not isinstance(action, Send):
             wait = action.seconds if isinstance(action, Sleep) else self._pace(action)
             if wait > 0:
@@ -221,7 +242,7 @@ class TMDBClient(SyncNamespaces, ClientCore):
             return exc
 
 
-class AsyncTMDBClient(AsyncNamespaces, ClientCore):
+class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
     """Asyncio client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -259,6 +280,8 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
     http_client : httpx.AsyncClient or None
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`aclose`.
+    cache, cache_ttl
+        The response cache; see :class:`TMDBClient`.
 
     Raises
     ------
@@ -282,6 +305,8 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
         http_client: httpx.AsyncClient | None = None,
         rate_limit: float | None = None,
         pacing: PacingBudget | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -298,6 +323,8 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
             max_retries=max_retries,
             rate_limit=rate_limit,
             pacing=pacing,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -310,6 +337,8 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -320,6 +349,8 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             await self._http.aclose()
+        if self._cache_owner == id(self):
+            await self.cache.close()
 
     async def close(self) -> None:
         """Close the client; the same as :meth:`aclose`."""
@@ -371,7 +402,7 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
         )
 
         async def fetch_first() -> PageT:
-            return await self._run(request_flow(self._config, first, cast_to))
+            return await self._run(request_flow(self._config, first, cast_to, self._cache_settings))
 
         async def fetch(page: int) -> PageT:
             return await self._request(
@@ -399,6 +430,8 @@ class AsyncTMDBClient(AsyncNamespaces, ClientCore):
             flow.close()
 
     async def _perform(self, action: Action) -> Reply:
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return await aperform(self._cache_guard, action)
         if not isinstance(action, Send):
             wait = action.seconds if isinstance(action, Sleep) else self._pace(action)
             if wait > 0:

@@ -14,14 +14,18 @@ from typing import Any, TypeVar
 import httpx
 
 from tmdbfusion._actions import Action, PauseAll, Reply
+from tmdbfusion._cache.policy import TTLSetting
+from tmdbfusion._cache.setup import build_cache
 from tmdbfusion._config import make_config
 from tmdbfusion._flow import request_flow
 from tmdbfusion._pacing import PacingBudget, TokenBucket
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._user import act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 
 T = TypeVar("T")
+_CoreT = TypeVar("_CoreT", bound="ClientCore")
 
 
 class ClientCore:
@@ -40,6 +44,8 @@ class ClientCore:
         max_retries: int,
         rate_limit: float | None,
         pacing: PacingBudget | None,
+        cache: object,
+        cache_ttl: TTLSetting,
     ) -> None:
         self._config = make_config(
             credential,
@@ -55,6 +61,11 @@ class ClientCore:
         self._closed = False
         self._owns_http = False
         self._pacing = _make_pacing(rate_limit, pacing)
+        self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
+            cache, cache_ttl
+        )
+        # Copies made by with_access_token() share the cache; only this client closes it.
+        self._cache_owner = id(self)
         install_httpx_log_redaction()
 
     def _ensure_open(self) -> None:
@@ -117,7 +128,16 @@ class ClientCore:
             choices=choices,
             idempotent=idempotent,
         )
-        return request_flow(self._config, prepared, cast_to)
+        return request_flow(self._config, prepared, cast_to, self._cache_settings)
+
+    def with_access_token(self: _CoreT, access_token: str) -> _CoreT:
+        """Return a client acting as the user whose access token this is.
+
+        It has this client's settings and shares its connection pool; it sends only the
+        user's token. Close this client (not the returned one) to release the pool.
+        """
+        self._ensure_open()
+        return act_as_user(self, access_token)
 
     def _pace(self, action: Action) -> float:
         """Perform an Acquire or PauseAll action; return the seconds the shell must wait."""

@@ -9,6 +9,7 @@ import httpx
 import msgspec
 
 import tmdbfusion
+from tmdbfusion._auth import require_bearer_for_v4
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._params import check_choices, encode_body, render_path, serialize_query
 
@@ -34,12 +35,15 @@ class PreparedRequest(msgspec.Struct, frozen=True):
     idempotent : bool
         Whether repeating it does no harm; a write that is not is retried only when
         it cannot have reached TMDB.
+    template : str
+        The path template it was built from, e.g. ``/3/movie/{movie_id}``.
     """
 
     method: str
     display_path: str
     request: httpx.Request
     idempotent: bool = False
+    template: str = ""
 
     def __repr__(self) -> str:
         return f"PreparedRequest({self.method} {self.display_path})"
@@ -88,6 +92,7 @@ def prepare_request(
         When an argument is wrong; nothing has been sent.
     """
     method = method.upper()
+    require_bearer_for_v4(config.auth, path, method)
     real_path, display_path = render_path(path, path_params)
     if choices:
         # Query parameters are checked while serializing; path and body values here.
@@ -119,4 +124,5 @@ def prepare_request(
         display_path=display_path,
         request=request,
         idempotent=idempotent or method in ("GET", "HEAD"),
+        template=path,
     )

@@ -28,7 +28,13 @@ from .fakes import API_KEY, FIGHT_CLUB, MovieDetails, MoviePage
 
 def test_the_package_exports() -> None:
     assert tmdbfusion.__version__ == "0.1.0"
-    assert set(tmdbfusion.__all__) == {"TMDBClient", "AsyncTMDBClient", "__version__"}
+    assert set(tmdbfusion.__all__) == {
+        "TMDBClient",
+        "AsyncTMDBClient",
+        "PacingBudget",
+        "TokenBucket",
+        "__version__",
+    }
     assert issubclass(TMDBClient, SyncNamespaces)
     assert issubclass(AsyncTMDBClient, AsyncNamespaces)
 
