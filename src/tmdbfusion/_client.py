@@ -24,6 +24,7 @@ from tmdbfusion._cache.policy import TTLSetting
 from tmdbfusion._client_core import ClientCore, http_options, shared_ssl_context
 from tmdbfusion._constants import DEFAULT_BASE_URL
 from tmdbfusion._flow import request_flow
+from tmdbfusion._limits import DEFAULT_MAX_RESPONSE_BYTES, aread_limited, read_limited
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._pacing import PacingBudget
 from tmdbfusion._user import AsyncUserAccess, SyncUserAccess
@@ -70,6 +71,9 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
     pacing : PacingBudget or None
         A budget of request slots to share instead, e.g. between processes; see
         :class:`tmdbfusion.PacingBudget`.  Not together with ``rate_limit``.
+    max_response_bytes : int
+        Largest response body accepted, after decompression (50 MB by default);
+        a larger one raises ``ResponseTooLargeError`` without being held in memory.
     max_connections, max_keepalive_connections : int or None
         Connection pool limits of the httpx client created here.
     http_client : httpx.Client or None
@@ -107,6 +111,7 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
         pacing: PacingBudget | None = None,
         cache: object = None,
         cache_ttl: TTLSetting = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -125,6 +130,7 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
             pacing=pacing,
             cache=cache,
             cache_ttl=cache_ttl,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -235,8 +241,10 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
                 self._sleep(wait)
             return None
         self._ensure_sendable(self._http.is_closed)
+        started = time.monotonic()
         try:
-            return self._http.send(action.request)
+            response = self._http.send(action.request, stream=True)
+            return read_limited(response, self._max_response_bytes, started, self._config.timeout)
         except httpx.RequestError as exc:
             # Handed to the flow, which decides between retrying and raising.
             return exc
@@ -275,6 +283,9 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
     pacing : PacingBudget or None
         A budget of request slots to share instead, e.g. between processes; see
         :class:`tmdbfusion.PacingBudget`.  Not together with ``rate_limit``.
+    max_response_bytes : int
+        Largest response body accepted, after decompression (50 MB by default);
+        a larger one raises ``ResponseTooLargeError`` without being held in memory.
     max_connections, max_keepalive_connections : int or None
         Connection pool limits of the httpx client created here.
     http_client : httpx.AsyncClient or None
@@ -307,6 +318,7 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
         pacing: PacingBudget | None = None,
         cache: object = None,
         cache_ttl: TTLSetting = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -325,6 +337,7 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
             pacing=pacing,
             cache=cache,
             cache_ttl=cache_ttl,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -337,8 +350,15 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._wait_for = asyncio.wait_for
+        self._timeout_error = asyncio.TimeoutError
+
         #: Statistics, clearing and skipping of the response cache.
         self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        response = await self._http.send(request, stream=True)
+        return await aread_limited(response, self._max_response_bytes)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -439,7 +459,13 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
             return None
         self._ensure_sendable(self._http.is_closed)
         try:
-            return await self._http.send(action.request)
+            # The whole attempt (connect, send, every read) within one timeout.
+            return await self._wait_for(self._send(action.request), self._config.timeout)
+        except self._timeout_error:
+            return httpx.ReadTimeout(
+                f"the whole attempt took longer than timeout={self._config.timeout} s",
+                request=action.request,
+            )
         except httpx.RequestError as exc:
             # Handed to the flow, which decides between retrying and raising.
             return exc

@@ -18,6 +18,7 @@ from tmdbfusion._cache.policy import TTLSetting
 from tmdbfusion._cache.setup import build_cache
 from tmdbfusion._config import make_config
 from tmdbfusion._flow import request_flow
+from tmdbfusion._limits import check_max_response_bytes
 from tmdbfusion._pacing import PacingBudget, TokenBucket
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
@@ -46,6 +47,7 @@ class ClientCore:
         pacing: PacingBudget | None,
         cache: object,
         cache_ttl: TTLSetting,
+        max_response_bytes: int,
     ) -> None:
         self._config = make_config(
             credential,
@@ -61,6 +63,7 @@ class ClientCore:
         self._closed = False
         self._owns_http = False
         self._pacing = _make_pacing(rate_limit, pacing)
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
             cache, cache_ttl
         )

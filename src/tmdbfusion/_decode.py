@@ -62,6 +62,10 @@ def _body_preview(content: bytes, limit: int = 80) -> str:
     return text if len(text) <= limit and len(content) <= limit * 4 else text[:limit] + "..."
 
 
+#: A failed decode keeps this much of the body on the exception, not all of it.
+BODY_PREVIEW_BYTES = 4096
+
+
 def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
     """Decode a 2xx response's JSON body into ``cast_to``.
 
@@ -85,6 +89,15 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
     content = response.content
     try:
         return decoder_for(cast_to).decode(content)
+    except RecursionError:
+        type_name = type_display_name(cast_to)
+        raise ResponseValidationError(
+            f"TMDB's response is nested too deeply to decode as {type_name}; no real TMDB "
+            f"answer is. {_NOT_JSON_ADVICE}",
+            type_name=type_name,
+            json_path=None,
+            body=content[:BODY_PREVIEW_BYTES],
+        ) from None
     except msgspec.ValidationError as exc:
         # Messages are built only on failure: the success path is every request's hot path.
         type_name = type_display_name(cast_to)
@@ -97,7 +110,7 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
             "TMDB may have changed this endpoint; please report it to tmdbfusion.",
             type_name=type_name,
             json_path=json_path,
-            body=content,
+            body=content[:BODY_PREVIEW_BYTES],
         ) from exc
     except msgspec.DecodeError as exc:
         type_name = type_display_name(cast_to)
@@ -118,5 +131,5 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
             f"{received}, body starts with {_body_preview(content)!r}. {_NOT_JSON_ADVICE}",
             type_name=type_name,
             json_path=None,
-            body=content,
+            body=content[:BODY_PREVIEW_BYTES],
         ) from exc

@@ -8,6 +8,7 @@ catches anything the SDK raises on purpose::
     │   └── AccessTokenRequiredError a v4 call on a client with only an API key
     ├── ClientClosedError            the client was used after close()
     ├── ResponseValidationError      a 2xx body did not match the expected type
+    │   └── ResponseTooLargeError    a body grew past max_response_bytes
     └── APIError                     TMDB answered with an error (or never answered)
         ├── BadRequestError          HTTP 400 and 422
         ├── AuthenticationError      HTTP 401
@@ -36,6 +37,7 @@ __all__ = [
     "AccessTokenRequiredError",
     "ClientClosedError",
     "ResponseValidationError",
+    "ResponseTooLargeError",
     "APIError",
     "BadRequestError",
     "AuthenticationError",
@@ -112,6 +114,13 @@ class ResponseValidationError(TMDBError):
         self.type_name = type_name
         self.json_path = json_path
         self.body = body
+
+
+class ResponseTooLargeError(ResponseValidationError):
+    """A response body (after decompression) grew past the client's ``max_response_bytes``.
+
+    Reading stopped at the limit, so memory stays bounded; ``body`` is empty.
+    """
 
 
 class APIError(TMDBError):

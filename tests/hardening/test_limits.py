@@ -1,0 +1,130 @@
+"""Item 4: bounded body size (also after decompression), bounded nesting, bounded attempts."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+import zlib
+from collections.abc import Iterator
+
+import pytest
+
+from tmdbfusion import AsyncTMDBClient, TMDBClient
+from tmdbfusion.exceptions import APITimeoutError, ResponseTooLargeError, ResponseValidationError
+from tmdbfusion.testing import FakeTMDB, Fault
+
+from .conftest import run_async
+from .rawserver import RawServer, headers
+
+KEY = "3fa1c0de9b8e4d2f8a7b6c5d4e3f2a1b"
+MB = 1024 * 1024
+
+
+def endless_json(total: int) -> Iterator[bytes]:
+    yield headers()
+    yield b'{"id": 1, "title": "'
+    chunk = b"x" * 65536
+    for _ in range(total // len(chunk)):
+        yield chunk
+    yield b'"}'
+
+
+def gzip_bomb() -> Iterator[bytes]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    body = compressor.compress(b'{"id": 1, "title": "') + compressor.compress(b"0" * (256 * MB))
+    body += compressor.compress(b'"}') + compressor.flush()
+    yield headers(f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n")
+    yield body
+
+
+def test_a_body_larger_than_the_limit_fails_fast_with_bounded_memory() -> None:
+    with RawServer(lambda: endless_json(200 * MB)) as server:
+        client = TMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
+        tracemalloc.start()
+        with client, pytest.raises(ResponseTooLargeError, match="max_response_bytes"):
+            client.movies.details(1)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 20 * MB
+    assert server.requests == 1  # not retried: it would be as large again
+
+
+def test_a_gzip_bomb_stops_at_the_limit_after_decompression() -> None:
+    with RawServer(gzip_bomb) as server:
+        client = TMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
+        with client, pytest.raises(ResponseTooLargeError):
+            client.movies.details(1)
+
+
+def test_async_a_body_larger_than_the_limit_fails_fast() -> None:
+    async def main() -> None:
+        with RawServer(lambda: endless_json(200 * MB)) as server:
+            client = AsyncTMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
+            async with client:
+                with pytest.raises(ResponseTooLargeError):
+                    await client.movies.details(1)
+        with RawServer(gzip_bomb) as server:
+            client = AsyncTMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
+            async with client:
+                with pytest.raises(ResponseTooLargeError):
+                    await client.movies.details(1)
+
+    run_async(main(), timeout=30)
+
+
+def trickle() -> Iterator[bytes]:
+    yield headers()
+    for byte in b'{"id": 1, "title": "slow and steady wins nothing at all"}':
+        time.sleep(0.3)
+        yield bytes([byte])
+
+
+def test_a_trickling_server_cannot_hold_a_sync_call_past_the_timeout() -> None:
+    with RawServer(trickle) as server:
+        client = TMDBClient(api_key=KEY, base_url=server.url, timeout=1.0, max_retries=0)
+        started = time.monotonic()
+        with client, pytest.raises(APITimeoutError):
+            client.movies.details(1)
+        # The deadline is checked between reads, each bounded by the read timeout.
+        assert time.monotonic() - started < 2.5
+
+
+def test_a_trickling_server_cannot_hold_an_async_call_past_the_timeout() -> None:
+    async def main() -> float:
+        with RawServer(trickle) as server:
+            client = AsyncTMDBClient(api_key=KEY, base_url=server.url, timeout=1.0, max_retries=0)
+            started = time.monotonic()
+            async with client:
+                with pytest.raises(APITimeoutError):
+                    await client.movies.details(1)
+            return time.monotonic() - started
+
+    assert run_async(main()) < 1.6
+
+
+def test_json_nested_too_deep_is_a_validation_error(tmdb: FakeTMDB) -> None:
+    deep = b'{"id": 1, "extra": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    tmdb.inject(Fault.body(deep), path="/3/movie/{movie_id}", times=None)
+    with tmdb.client() as client, pytest.raises(ResponseValidationError, match="nested too deeply"):
+        client.movies.details(1)
+
+    async def main() -> None:
+        async with tmdb.async_client() as client:
+            with pytest.raises(ResponseValidationError, match="nested too deeply"):
+                await client.movies.details(1)
+
+    run_async(main())
+
+
+def test_a_failed_decode_keeps_only_a_preview(tmdb: FakeTMDB) -> None:
+    junk = b"<html>" + b"x" * 1_000_000
+    tmdb.inject(Fault.body(junk), path="/3/movie/{movie_id}", times=None)
+    with tmdb.client() as client, pytest.raises(ResponseValidationError) as caught:
+        client.movies.details(1)
+    assert 0 < len(caught.value.body) <= 4096
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_max_response_bytes_must_be_a_positive_int(bad: object) -> None:
+    with pytest.raises(ValueError, match="max_response_bytes"):
+        TMDBClient(api_key=KEY, max_response_bytes=bad)  # type: ignore[arg-type]
