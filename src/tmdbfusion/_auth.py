@@ -71,10 +71,11 @@ def _clean_secret(name: str, value: object) -> str | None:
     value = value.strip()
     if not value:
         return None
-    if any(char.isspace() or not char.isprintable() for char in value):
-        # Never echo the value: it is a secret, even when mangled.
+    if not value.isascii() or any(char.isspace() or not char.isprintable() for char in value):
+        # Never echo the value: it is a secret, even when mangled. Non-ASCII would fail
+        # later, in every request, as a UnicodeEncodeError from the HTTP library.
         raise ValueError(
-            f"{name} contains spaces or control characters; copy it again from "
+            f"{name} contains spaces, control or non-ASCII characters; copy it again from "
             "https://www.themoviedb.org/settings/api"
         )
     return value

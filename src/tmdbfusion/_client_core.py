@@ -196,6 +196,15 @@ def http_options(
     max_keepalive_connections: int | None,
 ) -> dict[str, Any]:
     """Keyword arguments for the httpx client a TMDB client creates (sync and async alike)."""
+    for name, value in (
+        ("max_connections", max_connections),
+        ("max_keepalive_connections", max_keepalive_connections),
+    ):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            # 0 would make every call wait for a connection that never comes.
+            raise ValueError(f"{name} must be an int of 1 or more, or None; got {value!r}")
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from tmdbfusion._auth import Auth, resolve_auth
 from tmdbfusion._retry import RetryPolicy
@@ -35,12 +38,62 @@ class ClientConfig:
     retry: RetryPolicy
 
 
+_LANGUAGE = r"[a-z]{2}(-[A-Z]{2})?"
+_REGION = r"[A-Z]{2}"
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def check_language(name: str, value: str) -> str:
+    """Refuse a ``language`` that is not ISO 639-1, optionally ``-`` ISO 3166-1 (``pt-BR``)."""
+    if not re.fullmatch(_LANGUAGE, value):
+        raise ValueError(
+            f"{name} must be an ISO 639-1 code, optionally with an ISO 3166-1 country, "
+            f"such as 'en' or 'pt-BR'; got {value!r}"
+        )
+    return value
+
+
+def check_region(name: str, value: str) -> str:
+    """Refuse a ``region`` that is not an upper-case ISO 3166-1 code (``US``, ``DE``)."""
+    if not re.fullmatch(_REGION, value):
+        raise ValueError(
+            f"{name} must be an ISO 3166-1 country code such as 'US' or 'DE'; got {value!r}"
+        )
+    return value
+
+
 def _check_optional_text(name: str, value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty str or None; got {value!r}")
-    return value
+    return check_language(name, value) if name == "language" else check_region(name, value)
+
+
+def check_base_url(base_url: object) -> str:
+    """Check ``base_url``; drop a trailing ``/3`` (TMDB's docs give that URL) and slashes."""
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must be an http:// or https:// URL; got {base_url!r}")
+    parts = urlsplit(base_url)
+    if parts.query or parts.fragment or "?" in base_url or "#" in base_url:
+        raise ValueError(
+            f"base_url must be a scheme and host only, without ?query or #fragment; "
+            f"pass {parts.scheme}://{parts.netloc}"
+        )
+    url = base_url.rstrip("/")
+    # Paths already start with /3 (or /4); keeping it would send /3/3/movie/550.
+    url = re.sub(r"/[34]$", "", url)
+    host = parts.hostname or ""
+    # Reserved names (RFC 2606/6761) never reach the internet: test doubles use them.
+    reserved = host.endswith((".test", ".localhost", ".invalid", ".example"))
+    if parts.scheme == "http" and host not in _LOOPBACK_HOSTS and not reserved:
+        warnings.warn(
+            f"base_url {url} is plain http://: your TMDB credentials would travel in "
+            "cleartext; use https:// unless this is a test server",
+            UserWarning,
+            stacklevel=5,
+        )
+    return url
 
 
 def make_config(
@@ -75,15 +128,14 @@ def make_config(
     ClientConfig
         The checked configuration.
     """
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must be an http:// or https:// URL; got {base_url!r}")
+    base_url = check_base_url(base_url)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(f"timeout must be a number of seconds greater than 0; got {timeout!r}")
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ValueError(f"max_retries must be an int of 0 or more; got {max_retries!r}")
     auth = resolve_auth(credential, api_key=api_key, access_token=access_token, environ=environ)
     return ClientConfig(
-        base_url=base_url.rstrip("/"),
+        base_url=base_url,
         auth=auth,
         language=_check_optional_text("language", language),
         region=_check_optional_text("region", region),

@@ -16,10 +16,13 @@ from urllib.parse import quote
 
 import msgspec
 
-from tmdbfusion._config import ClientConfig
+from tmdbfusion._config import ClientConfig, check_language, check_region
 from tmdbfusion._constants import MAX_APPENDED_RESPONSES, MAX_PAGE
 from tmdbfusion._redact import is_secret_name
 
+#: Longest single value put in a URL; servers and proxies refuse URLs past about 8 KB.
+MAX_URL_VALUE_LENGTH = 2048
+_REGION_PARAMS = ("region", "watch_region")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SCALAR_KINDS = "a str, int, float, bool or datetime.date"
 
@@ -44,6 +47,11 @@ def _encode_path_param(name: str, value: object) -> str:
 
 
 def _check_sendable_text(what: str, value: str) -> None:
+    if len(value) > MAX_URL_VALUE_LENGTH:
+        raise ValueError(
+            f"{what} is {len(value):,} characters long; values sent in the URL may have at "
+            f"most {MAX_URL_VALUE_LENGTH:,}"
+        )
     if value.isascii():
         return
     try:
@@ -196,6 +204,10 @@ def serialize_query(
         text = _serialize_value(name, value)
         if name == "page":
             _check_page(value)
+        if name == "language" and isinstance(value, str):
+            check_language(name, value)
+        if name in _REGION_PARAMS and isinstance(value, str):
+            check_region(name, value)
         if name == "append_to_response" and text is not None:
             count = len(text.split(","))
             if count > MAX_APPENDED_RESPONSES:
@@ -225,6 +237,10 @@ def encode_body(body: Mapping[str, object] | None) -> bytes | None:
     if body is None:
         return None
     fields = {name: value for name, value in body.items() if value is not None}
+    for name, value in fields.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            # JSON has no NaN or infinity; the encoder would send null.
+            raise ValueError(f"body field {name} must be a finite number; got {value!r}")
     try:
         return msgspec.json.encode(fields)
     except (TypeError, msgspec.EncodeError):

@@ -160,7 +160,7 @@ def test_credentials_must_be_clean_strings() -> None:
         not_a_str: Any = 12345
         TMDBClient(api_key=not_a_str)
     mangled = API_KEY[:10] + "\n" + API_KEY[10:]
-    with pytest.raises(ValueError, match="spaces or control characters") as caught:
+    with pytest.raises(ValueError, match="spaces, control or non-ASCII characters") as caught:
         TMDBClient(api_key=mangled)
     assert API_KEY[:10] not in str(caught.value)
 

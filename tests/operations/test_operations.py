@@ -58,7 +58,9 @@ def _sample(param: ParamPlan, body_example: dict[str, Any]) -> tuple[Any, str]:
         return 2, "2"
     if param.annotation in samples:
         return samples[param.annotation]
-    text = {"query": "Alien", "external_id": "tt0137523"}.get(param.json_name, "abc123")
+    known = {"query": "Alien", "external_id": "tt0137523", "language": "en-US"}
+    known |= {"region": "US", "watch_region": "DE"}
+    text = known.get(param.json_name, "abc123")
     return text, text
 
 
