@@ -29,7 +29,7 @@ from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._pacing import PacingBudget
 from tmdbfusion._user import AsyncUserAccess, SyncUserAccess
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
-from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
+from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page, requested_page
 
 __all__ = ["AsyncTMDBClient", "TMDBClient", "shared_ssl_context"]
 
@@ -217,7 +217,7 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
             cast_to=cast_to,
             choices=choices,
         )
-        return SyncPage(first, fetch)
+        return SyncPage(first, fetch, requested_page(first_query))
 
     def _run(self, flow: Generator[Action, Reply, T]) -> T:
         try:
@@ -434,7 +434,7 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
                 choices=choices,
             )
 
-        return AsyncPager(fetch_first, fetch)
+        return AsyncPager(fetch_first, fetch, requested_page(first_query))
 
     async def _run(self, flow: Generator[Action, Reply, T]) -> T:
         try:

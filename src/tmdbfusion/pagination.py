@@ -52,16 +52,27 @@ PageT = TypeVar("PageT", bound=PageData)
 ItemT = TypeVar("ItemT")
 
 
-def next_page_number(data: PageData) -> int | None:
+def next_page_number(data: PageData, requested: int | None = None) -> int | None:
     """Return the number of the page after ``data``, or None when the walk is over.
+
+    ``requested`` is the page number that was asked for; the next number counts on
+    from it, never from the server's echo (a server that always answers ``"page": 1``
+    would otherwise make the walk endless).
 
     The walk ends after the last page, after a page with no results (TMDB's
     totals can overstate what it will actually return), and at page 500,
     beyond which TMDB refuses to serve pages at all.
     """
-    if not data.results or data.page >= data.total_pages or data.page >= MAX_PAGE:
+    current = data.page if requested is None else requested
+    if not data.results or current >= data.total_pages or current >= MAX_PAGE:
         return None
-    return data.page + 1
+    return current + 1
+
+
+def requested_page(query: Mapping[str, object]) -> int:
+    """The page number a query asks for (TMDB's default is 1)."""
+    page = query.get("page")
+    return page if isinstance(page, int) and not isinstance(page, bool) else 1
 
 
 def query_for_page(query: Mapping[str, object] | None, page: int) -> dict[str, object]:
@@ -86,8 +97,9 @@ def check_item_limit(limit: int | None) -> int | None:
 class _PageBase(Generic[PageT, ItemT]):
     """What sync and async pages share: the data and its fields."""
 
-    def __init__(self, data: PageT) -> None:
+    def __init__(self, data: PageT, requested: int | None = None) -> None:
         self.data = data
+        self._requested = requested
 
     @property
     def page(self) -> int:
@@ -113,7 +125,7 @@ class _PageBase(Generic[PageT, ItemT]):
 
     def has_next_page(self) -> bool:
         """Tell whether another page follows this one."""
-        return next_page_number(self.data) is not None
+        return next_page_number(self.data, self._requested) is not None
 
     def __getattr__(self, name: str) -> Any:
         # Forward fields some lists add (e.g. ``dates`` on now-playing movies).
@@ -155,16 +167,18 @@ class SyncPage(_PageBase[PageT, ItemT]):
         The decoded page; its extra fields are also readable on the page.
     """
 
-    def __init__(self, data: PageT, fetch: Callable[[int], PageT]) -> None:
-        super().__init__(data)
+    def __init__(
+        self, data: PageT, fetch: Callable[[int], PageT], requested: int | None = None
+    ) -> None:
+        super().__init__(data, requested)
         self._fetch = fetch
 
     def next_page(self) -> SyncPage[PageT, ItemT] | None:
         """Fetch the following page, or return None if this is the last one."""
-        number = next_page_number(self.data)
+        number = next_page_number(self.data, self._requested)
         if number is None:
             return None
-        return SyncPage(self._fetch(number), self._fetch)
+        return SyncPage(self._fetch(number), self._fetch, number)
 
     def iter_pages(self) -> Iterator[SyncPage[PageT, ItemT]]:
         """Yield this page, then each following page as it is fetched."""
@@ -227,16 +241,18 @@ class AsyncPage(_PageBase[PageT, ItemT]):
         The decoded page; its extra fields are also readable on the page.
     """
 
-    def __init__(self, data: PageT, fetch: Callable[[int], Awaitable[PageT]]) -> None:
-        super().__init__(data)
+    def __init__(
+        self, data: PageT, fetch: Callable[[int], Awaitable[PageT]], requested: int | None = None
+    ) -> None:
+        super().__init__(data, requested)
         self._fetch = fetch
 
     async def next_page(self) -> AsyncPage[PageT, ItemT] | None:
         """Fetch the following page, or return None if this is the last one."""
-        number = next_page_number(self.data)
+        number = next_page_number(self.data, self._requested)
         if number is None:
             return None
-        return AsyncPage(await self._fetch(number), self._fetch)
+        return AsyncPage(await self._fetch(number), self._fetch, number)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[PageT, ItemT]]:
         """Yield this page, then each following page as it is fetched."""
@@ -299,7 +315,9 @@ class AsyncPager(Generic[PageT, ItemT]):
         self,
         fetch_first: Callable[[], Awaitable[PageT]],
         fetch: Callable[[int], Awaitable[PageT]],
+        requested: int | None = None,
     ) -> None:
+        self._requested = requested
         self._fetch_first = fetch_first
         self._fetch = fetch
         self._first: AsyncPage[PageT, ItemT] | None = None
@@ -307,7 +325,7 @@ class AsyncPager(Generic[PageT, ItemT]):
     async def first_page(self) -> AsyncPage[PageT, ItemT]:
         """Fetch the first page, or return it if it was already fetched."""
         if self._first is None:
-            self._first = AsyncPage(await self._fetch_first(), self._fetch)
+            self._first = AsyncPage(await self._fetch_first(), self._fetch, self._requested)
         return self._first
 
     def __await__(self) -> Generator[Any, None, AsyncPage[PageT, ItemT]]:
