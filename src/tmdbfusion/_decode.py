@@ -62,6 +62,7 @@ def _body_preview(content: bytes, limit: int = 80) -> str:
     return text if len(text) <= limit and len(content) <= limit * 4 else text[:limit] + "..."
 
 
+_EMPTY_WRITE_SUCCESS = b'{"success": true}'
 #: A failed decode keeps this much of the body on the exception, not all of it.
 BODY_PREVIEW_BYTES = 4096
 
@@ -87,6 +88,10 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
         When the body is empty, not JSON, or does not match ``cast_to``.
     """
     content = response.content
+    if not content.strip() and response.request.method != "GET":
+        # A write answered 204 (or 200 with nothing) did what it was asked: that is a
+        # success, reported as TMDB's usual envelope would report it.
+        content = _EMPTY_WRITE_SUCCESS
     try:
         return decoder_for(cast_to).decode(content)
     except RecursionError:
