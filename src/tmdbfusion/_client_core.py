@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import ssl
+import warnings
 from collections.abc import Collection, Generator, Mapping
 from typing import Any, TypeVar
 
@@ -148,6 +149,16 @@ class ClientCore:
             self._pacing.pause(action.seconds)
             return 0.0
         return self._pacing.reserve()
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        # Like an open file or aiohttp session: the pool's sockets would leak silently.
+        if getattr(self, "_owns_http", False) and not getattr(self, "_closed", True):
+            _warn(
+                f"unclosed {type(self).__name__}; call close() (or use it in a `with` block) "
+                "to release its connections",
+                ResourceWarning,
+                source=self,
+            )
 
     def _mark_closed(self) -> bool:
         """Mark the client closed; tell whether its own httpx client must be closed now."""

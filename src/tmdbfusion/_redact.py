@@ -58,8 +58,21 @@ class RedactSecretsFilter(logging.Filter):
         return True
 
 
+#: Loggers that see our requests.  Filters do not apply to records of child loggers, so
+#: httpcore's are listed one by one: at DEBUG they print raw headers (tokens, session ids).
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
 def install_httpx_log_redaction() -> None:
-    """Attach :class:`RedactSecretsFilter` to httpx's logger, once per process."""
-    httpx_logger = logging.getLogger("httpx")
-    if not any(isinstance(existing, RedactSecretsFilter) for existing in httpx_logger.filters):
-        httpx_logger.addFilter(RedactSecretsFilter())
+    """Attach :class:`RedactSecretsFilter` to httpx's and httpcore's loggers, once each."""
+    for name in _HTTP_LOGGERS:
+        http_logger = logging.getLogger(name)
+        if not any(isinstance(existing, RedactSecretsFilter) for existing in http_logger.filters):
+            http_logger.addFilter(RedactSecretsFilter())
