@@ -152,7 +152,8 @@ class ClientCore:
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
         # Like an open file or aiohttp session: the pool's sockets would leak silently.
-        if getattr(self, "_owns_http", False) and not getattr(self, "_closed", True):
+        owns = getattr(self, "_owns_http", False) and "_http" in vars(self)
+        if owns and not getattr(self, "_closed", True):
             _warn(
                 f"unclosed {type(self).__name__}; call close() (or use it in a `with` block) "
                 "to release its connections",

@@ -89,7 +89,7 @@ def test_with_access_token_checks_the_token() -> None:
     with TMDBClient(access_token=APP_TOKEN) as client:
         with pytest.raises(ValueError, match="user's access token"):
             client.with_access_token("  ")
-        with pytest.raises(ValueError, match="spaces or control"):
+        with pytest.raises(ValueError, match="spaces, control or non-ASCII"):
             client.with_access_token("abc def")
     with pytest.raises(ClientClosedError):
         client.with_access_token(USER_TOKEN)
