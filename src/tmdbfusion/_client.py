@@ -1,7 +1,7 @@
 """The sync and async clients: thin shells that perform the pipeline's I/O.
 
-Every decision is made in ``_pipeline.py``.  Each client drives
-:func:`~tmdbfusion._pipeline.request_flow` by sending requests with its httpx
+Every decision is made in the sans-IO core (``_flow.py`` and the modules it uses).  Each
+client drives :func:`~tmdbfusion._flow.request_flow` by sending requests with its httpx
 client and sleeping when told to: blocking in :class:`TMDBClient`, awaiting
 in :class:`AsyncTMDBClient`.  The sleep function is the ``_sleep`` attribute
 so tests can replace it and check the exact waits without waiting.
@@ -19,18 +19,13 @@ from typing import Any, TypeVar
 
 import httpx
 
+from tmdbfusion._actions import Action, Reply, Sleep
+from tmdbfusion._config import make_config
+from tmdbfusion._constants import DEFAULT_BASE_URL
+from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
-from tmdbfusion._pipeline import (
-    DEFAULT_BASE_URL,
-    Action,
-    PreparedRequest,
-    Reply,
-    Sleep,
-    install_httpx_log_redaction,
-    make_config,
-    prepare_request,
-    request_flow,
-)
+from tmdbfusion._redact import install_httpx_log_redaction
+from tmdbfusion._request import PreparedRequest, prepare_request
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
@@ -69,6 +64,7 @@ class _ClientCore:
             environ=os.environ,
         )
         self._closed = False
+        self._owns_http = False
         install_httpx_log_redaction()
 
     def _ensure_open(self) -> None:
@@ -108,6 +104,28 @@ class _ClientCore:
             body=body,
             choices=choices,
         )
+
+    def _flow(
+        self,
+        method: str,
+        path: str,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast_to: type[T],
+        choices: Mapping[str, Collection[str]] | None,
+    ) -> Generator[Action, Reply, T]:
+        prepared = self._prepare(
+            method, path, path_params=path_params, query=query, body=body, choices=choices
+        )
+        return request_flow(self._config, prepared, cast_to)
+
+    def _mark_closed(self) -> bool:
+        """Mark the client closed; tell whether its own httpx client must be closed now."""
+        if self._closed:
+            return False
+        self._closed = True
+        return self._owns_http
 
     def __repr__(self) -> str:
         closed = ", closed" if self._closed else ""
@@ -222,10 +240,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
 
     def close(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
+        if self._mark_closed():
             self._http.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
@@ -254,10 +269,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         # Called by the generated resources. path is a template such as
         # "/3/movie/{movie_id}"; cast_to is any msgspec-decodable type; choices
         # lists the allowed values of enum-like query parameters.
-        prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
-        )
-        return self._run(request_flow(self._config, prepared, cast_to))
+        return self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
 
     def _request_page(
         self,
@@ -404,10 +416,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
 
     async def aclose(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
+        if self._mark_closed():
             await self._http.aclose()
 
     async def close(self) -> None:
@@ -437,10 +446,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
     ) -> T:
-        prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
-        )
-        return await self._run(request_flow(self._config, prepared, cast_to))
+        return await self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
 
     def _request_page(
         self,

@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl, unquote
 import msgspec
 
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
-from tmdbfusion._pipeline import MAX_PAGE, is_secret_name, redact_text
+from tmdbfusion._constants import MAX_PAGE
+from tmdbfusion._redact import is_secret_name, redact_text
 from tmdbfusion.testing._faults import JSON_TYPE, Fault, FaultRule
 from tmdbfusion.testing._operations import Operation, sdk_operations
 from tmdbfusion.testing._samples import page_item_type, sample_value, type_info
