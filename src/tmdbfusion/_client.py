@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Collection, Generator, Mapping
 from types import TracebackType
@@ -20,6 +19,13 @@ from typing import Any, TypeVar
 import httpx
 
 from tmdbfusion._actions import Action, Reply, Sleep
+from tmdbfusion._backends import (
+    AsyncSender,
+    HttpBackend,
+    async_sender,
+    http_options,
+    with_client_headers,
+)
 from tmdbfusion._config import make_config
 from tmdbfusion._constants import DEFAULT_BASE_URL
 from tmdbfusion._flow import request_flow
@@ -135,29 +141,6 @@ class _ClientCore:
         )
 
 
-@functools.cache
-def shared_ssl_context() -> ssl.SSLContext:
-    """The verifying TLS context of every httpx client the SDK creates itself.
-
-    Loading the CA bundle takes about 25 ms, which httpx would pay again for every client; an
-    ``SSLContext`` is safe to share between clients and threads. Like httpx's default, it honours
-    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as set when the first client is created.
-    """
-    return httpx.create_ssl_context()
-
-
-def _http_options(
-    timeout: float,
-    max_connections: int | None,
-    max_keepalive_connections: int | None,
-) -> dict[str, Any]:
-    """Keyword arguments for the httpx client a TMDB client creates (sync and async alike)."""
-    limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
-    )
-    return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}
-
-
 class TMDBClient(SyncNamespaces, _ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
@@ -188,7 +171,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         Connection pool limits of the httpx client created here.
     http_client : httpx.Client or None
         An httpx client to send requests with instead of creating one; it is
-        not closed by :meth:`close`.
+        not closed by :meth:`close`.  Its headers are sent with every
+        request; the SDK sets only ``Authorization`` and ``User-Agent`` over them.
 
     Raises
     ------
@@ -225,10 +209,11 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             timeout=timeout,
             max_retries=max_retries,
         )
+        self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None
         if http_client is None:
             http_client = httpx.Client(
-                **_http_options(timeout, max_connections, max_keepalive_connections)
+                **http_options(timeout, max_connections, max_keepalive_connections)
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
@@ -357,10 +342,18 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         Extra attempts on rate limiting, 5xx errors, timeouts and broken
         connections; 0 disables retrying.
     max_connections, max_keepalive_connections : int or None
-        Connection pool limits of the httpx client created here.
+        Connection pool limits of the HTTP client created here (aiohttp keeps
+        idle connections up to ``max_connections`` for 15 s, so it does not
+        use ``max_keepalive_connections``).
     http_client : httpx.AsyncClient or None
         An httpx client to send requests with instead of creating one; it is
-        not closed by :meth:`aclose`.
+        not closed by :meth:`aclose`.  Its headers are sent with every
+        request; the SDK sets only ``Authorization`` and ``User-Agent`` over them.
+    http_backend : {"auto", "httpx", "aiohttp"}
+        What sends the requests when no ``http_client`` is given: aiohttp
+        (``pip install 'tmdbfusion[aiohttp]'``), several times faster under
+        concurrency, or httpx's own transport.  ``"auto"`` uses aiohttp when it
+        is installed.
 
     Raises
     ------
@@ -382,6 +375,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.AsyncClient | None = None,
+        http_backend: HttpBackend = "auto",
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -397,12 +391,15 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             timeout=timeout,
             max_retries=max_retries,
         )
+        self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None
-        if http_client is None:
-            http_client = httpx.AsyncClient(
-                **_http_options(timeout, max_connections, max_keepalive_connections)
-            )
-        self._http = http_client
+        self._http: AsyncSender = async_sender(
+            http_backend,
+            http_client,
+            timeout=timeout,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive_connections,
+        )
         # Imported here, not at the top: asyncio takes longer to import than httpx
         # itself, and code that only uses TMDBClient never needs it.
         import asyncio

