@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from tmdbfusion._request import PreparedRequest
+
 if TYPE_CHECKING:
     import aiohttp
 
@@ -95,7 +97,19 @@ class AiohttpSender:
         return self._session
 
     async def send(self, request: httpx.Request) -> httpx.Response:
-        """Send one request and read its whole body.
+        """Send an ``httpx.Request`` (what ``httpx.AsyncClient.send`` takes)."""
+        prepared = PreparedRequest(
+            method=request.method,
+            display_path=request.url.path,
+            url=str(request.url),
+            headers={name: value for name, value in request.headers.items() if name != "host"},
+            content=request.content or None,
+            timeout={},
+        )
+        return await self.send_prepared(prepared)
+
+    async def send_prepared(self, prepared: PreparedRequest) -> httpx.Response:
+        """Send one prepared request and read its whole body; no httpx request is built.
 
         Raises
         ------
@@ -107,12 +121,10 @@ class AiohttpSender:
         aiohttp = self._aiohttp
         try:
             async with session.request(
-                request.method,
-                self._url(str(request.url), encoded=True),
-                headers=[
-                    (name, value) for name, value in request.headers.items() if name != "host"
-                ],
-                data=request.content or None,
+                prepared.method,
+                self._url(prepared.url, encoded=True),
+                headers=prepared.headers,
+                data=prepared.content,
                 allow_redirects=False,
             ) as response:
                 content = await response.read()
@@ -123,10 +135,10 @@ class AiohttpSender:
                     if name.lower() not in _DECODED_HEADERS
                 ]
         except aiohttp.ClientError as exc:
-            raise _as_httpx_error(aiohttp, exc, request) from exc
+            raise _as_httpx_error(aiohttp, exc) from exc
         except self._timeout_errors as exc:
-            raise httpx.ReadTimeout("timed out waiting for the response", request=request) from exc
-        return httpx.Response(status, headers=headers, content=content, request=request)
+            raise httpx.ReadTimeout("timed out waiting for the response") from exc
+        return httpx.Response(status, headers=headers, content=content)
 
     async def aclose(self) -> None:
         """Close every connection; the sender cannot be used afterwards."""
@@ -136,19 +148,19 @@ class AiohttpSender:
             await session.close()
 
 
-def _as_httpx_error(aiohttp: Any, exc: Exception, request: httpx.Request) -> httpx.RequestError:
+def _as_httpx_error(aiohttp: Any, exc: Exception) -> httpx.RequestError:
     """The httpx error httpx's own transport raises for the same failure."""
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return httpx.ConnectTimeout(message, request=request)
+        return httpx.ConnectTimeout(message)
     if isinstance(exc, aiohttp.ServerTimeoutError):
-        return httpx.ReadTimeout(message, request=request)
+        return httpx.ReadTimeout(message)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(message, request=request)
+        return httpx.ConnectError(message)
     if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError)):
-        return httpx.RemoteProtocolError(message, request=request)
+        return httpx.RemoteProtocolError(message)
     if isinstance(exc, aiohttp.ClientResponseError):  # a malformed status line or header
-        return httpx.RemoteProtocolError(message, request=request)
+        return httpx.RemoteProtocolError(message)
     if isinstance(exc, aiohttp.InvalidURL):
-        return httpx.UnsupportedProtocol(message, request=request)
-    return httpx.ReadError(message, request=request)
+        return httpx.UnsupportedProtocol(message)
+    return httpx.ReadError(message)

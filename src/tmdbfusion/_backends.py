@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import ssl
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal, Protocol, TypeAlias
 
 import httpx
 
+from tmdbfusion._actions import Send
 from tmdbfusion._aiohttp import AiohttpSender, aiohttp_installed
 from tmdbfusion._config import ClientConfig
 
@@ -107,3 +109,12 @@ def async_sender(
             timeout=timeout, max_connections=max_connections, ssl_context=shared_ssl_context()
         )
     return httpx.AsyncClient(**http_options(timeout, max_connections, max_keepalive_connections))
+
+
+def action_sender(sender: AsyncSender) -> Callable[[Send], Awaitable[httpx.Response]]:
+    """How the async shell performs a Send: aiohttp takes the prepared request as it is."""
+    if isinstance(sender, AiohttpSender):
+        send_prepared = sender.send_prepared
+        return lambda action: send_prepared(action.prepared)
+    send = sender.send
+    return lambda action: send(action.request)

@@ -22,6 +22,7 @@ from tmdbfusion._actions import Action, Reply, Sleep
 from tmdbfusion._backends import (
     AsyncSender,
     HttpBackend,
+    action_sender,
     async_sender,
     http_options,
     with_client_headers,
@@ -400,6 +401,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
         )
+        self._send_action = action_sender(self._http)
         # Imported here, not at the top: asyncio takes longer to import than httpx
         # itself, and code that only uses TMDBClient never needs it.
         import asyncio
@@ -496,7 +498,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             return None
         self._ensure_sendable(self._http.is_closed)
         try:
-            return await self._http.send(action.request)
+            return await self._send_action(action)
         except httpx.RequestError as exc:
             # Handed to the flow, which decides between retrying and raising.
             return exc

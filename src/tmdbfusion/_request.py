@@ -43,13 +43,35 @@ class PreparedRequest(msgspec.Struct, frozen=True):
         Upper-case HTTP method.
     display_path : str
         The path with secret parameters shown as ``***``, no query string.
-    request : httpx.Request
-        The request itself; its URL may hold the API key, so never log it.
+    url : str
+        The finished URL, query string included; it may hold the API key, so never log it.
+    headers : dict[str, str]
+        Every header to send (lower-case names).
+    content : bytes or None
+        The JSON body, if any.
+    timeout : dict[str, float or None]
+        httpx's ``timeout`` request extension.
     """
 
     method: str
     display_path: str
-    request: httpx.Request
+    url: str
+    headers: dict[str, str]
+    content: bytes | None
+    timeout: dict[str, float | None]
+
+    @property
+    def request(self) -> httpx.Request:
+        """The request as an ``httpx.Request``, for the httpx backends (built on each call)."""
+        return httpx.Request(
+            self.method,
+            self.url,
+            headers=self.headers,
+            content=self.content,
+            # Requests built by hand carry no timeout unless told; without this an
+            # unresponsive server would hang the caller forever.
+            extensions={"timeout": self.timeout},
+        )
 
     def __repr__(self) -> str:
         return f"PreparedRequest({self.method} {self.display_path})"
@@ -119,13 +141,11 @@ def prepare_request(
     url = config.base_url + real_path
     if params:
         url += "?" + urlencode(params)
-    request = httpx.Request(
-        method,
-        url,
+    return PreparedRequest(
+        method=method,
+        display_path=display_path,
+        url=url,
         headers=headers,
         content=content,
-        # Requests built by hand carry no timeout unless told; without this an
-        # unresponsive server would hang the caller forever.
-        extensions={"timeout": config.timeout_extension},
+        timeout=config.timeout_extension,
     )
-    return PreparedRequest(method=method, display_path=display_path, request=request)
