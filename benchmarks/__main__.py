@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import decoding, import_time, memory, per_request, throughput
+from benchmarks.nginx import ServerStats
 from benchmarks.report import (
     Figure,
     RunInfo,
@@ -24,7 +25,6 @@ from benchmarks.report import (
     render_table,
     summary_line,
 )
-from benchmarks.nginx import ServerStats
 from benchmarks.timing import FULL, QUICK, Effort
 
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import msgspec
 
+from benchmarks.nginx import Bodies, ServerStats, running_nginx
 from benchmarks.payloads import load_payload
 from benchmarks.report import Figure, at_most, below, compare
-from benchmarks.nginx import Bodies, ServerStats, running_nginx
 from benchmarks.timing import Effort, Samples, interleaved
 from tmdbfusion import TMDBClient
 
@@ -35,7 +35,7 @@ TMDBSIMPLE = "tmdbsimple"
 
 @contextmanager
 def bench_server() -> Iterator[tuple[str, ServerStats]]:
-    """nginx serving the movie details example and the popular page; base URL and stats."""
+    """Run nginx serving the movie details example and the popular page; base URL and stats."""
     bodies = Bodies(
         movie_details=load_payload("movie_details").body,
         popular_movies=load_payload("popular_movies").body,

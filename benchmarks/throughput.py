@@ -1,4 +1,4 @@
-"""Async throughput: the SDK on each backend against raw aiohttp and raw httpx, at 1 to 200 in flight.
+"""Async throughput: the SDK on each backend against raw aiohttp and raw httpx, c=1 to 200.
 
 Every variant fetches ``/3/movie/<id>`` from nginx (:mod:`benchmarks.nginx`) and decodes the
 body into the SDK's own generated type, so each ratio is what the SDK adds over a user's own
@@ -77,6 +77,7 @@ async def sample(fetch: Fetch, concurrency: int, seconds: float) -> tuple[float,
                 raise AssertionError("a request returned an empty movie")
             done += 1
             movie_id += concurrency
+
     cpu_start, start = time.process_time(), time.perf_counter()
     await asyncio.gather(*(worker(index + 1) for index in range(concurrency)))
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
