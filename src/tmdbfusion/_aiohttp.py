@@ -63,7 +63,8 @@ class AiohttpSender:
         self._timeout_errors = (TimeoutError, asyncio.TimeoutError)
         self._url = yarl.URL
         self._timeout = aiohttp.ClientTimeout(
-            total=None, connect=None, sock_connect=timeout, sock_read=timeout
+            # connect covers the wait for a free pooled connection, as httpx's pool timeout.
+            total=None, connect=timeout, sock_connect=timeout, sock_read=timeout
         )
         self._max_connections = max_connections or 0  # aiohttp: 0 is no limit
         self._ssl_context = ssl_context
