@@ -99,7 +99,8 @@ def test_nginx_serves_the_examples_gzipped_and_counts_requests() -> None:
 def test_per_request_against_raw_httpx() -> None:
     figures, server = per_request.run(QUICK, with_tmdbsimple=False)
     assert_printable(figures, judged=2)
-    assert server.requests > 0 and server.cpu_seconds > 0
+    # nginx CPU is read in clock ticks (10 ms): a quick run may show none.
+    assert server.requests > 0 and server.cpu_seconds >= 0
 
 
 @needs_nginx
