@@ -64,7 +64,10 @@ class AiohttpSender:
         self._url = yarl.URL
         self._timeout = aiohttp.ClientTimeout(
             # connect covers the wait for a free pooled connection, as httpx's pool timeout.
-            total=None, connect=timeout, sock_connect=timeout, sock_read=timeout
+            total=None,
+            connect=timeout,
+            sock_connect=timeout,
+            sock_read=timeout,
         )
         self._max_connections = max_connections or 0  # aiohttp: 0 is no limit
         self._ssl_context = ssl_context
