@@ -1,8 +1,9 @@
 """The actions the flow asks its I/O shell to perform, and the replies it takes back.
 
 A shell answers :class:`Send` with the response, or with the ``httpx.RequestError``
-it caught (transport failures are values, so the flow decides what they mean), and
-:class:`Sleep` with None.
+it caught (transport failures are values, so the flow decides what they mean),
+:class:`Sleep` with None, :class:`CacheRead` with the values found (None when the
+cache failed) and :class:`CacheWrite` with whether the store took them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,21 @@ class Sleep(msgspec.Struct, frozen=True):
     seconds: float
 
 
-Action: TypeAlias = Send | Sleep
+class CacheRead(msgspec.Struct, frozen=True):
+    """Action: read these keys; reply with their values (None where absent), None on failure."""
+
+    keys: tuple[str, ...]
+
+
+class CacheWrite(msgspec.Struct, frozen=True):
+    """Action: store each ``(key, value, ttl)``; reply with True, or False when the cache failed."""
+
+    items: tuple[tuple[str, bytes, float], ...]
+
+    def __repr__(self) -> str:
+        return f"CacheWrite({[key for key, _, _ in self.items]!r})"
+
+
+Action: TypeAlias = Send | Sleep | CacheRead | CacheWrite
 #: What the I/O shell sends back into the flow after performing an action.
-Reply: TypeAlias = httpx.Response | httpx.RequestError | None
+Reply: TypeAlias = httpx.Response | httpx.RequestError | list[bytes | None] | bool | None

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from tmdbfusion._constants import ACCESS_TOKEN_ENV, API_KEY_ENV
-from tmdbfusion.exceptions import MissingCredentialsError
+from tmdbfusion.exceptions import AccessTokenRequiredError, MissingCredentialsError
 
 # A v4 read access token is a JWT: three base64url parts, the first a JSON
 # header, which always encodes to something starting with "eyJ" ('{"').
@@ -134,3 +134,38 @@ def resolve_auth(
     if api_key is None and access_token is None:
         raise MissingCredentialsError(f"No TMDB credentials found. {_HOW_TO_AUTHENTICATE}")
     return Auth(api_key=api_key, access_token=access_token)
+
+
+V4_PREFIX = "/4/"
+
+
+def require_bearer_for_v4(auth: Auth, path: str, method: str) -> None:
+    """Refuse a v4 call before sending when the client has no access token.
+
+    TMDB's v4 API accepts only ``Authorization: Bearer``; an API key alone gets a 401, so say
+    what to use instead.
+
+    Raises
+    ------
+    AccessTokenRequiredError
+        When ``path`` is a v4 path and ``auth`` holds no access token.
+    """
+    if not path.startswith(V4_PREFIX) or auth.access_token is not None:
+        return
+    raise AccessTokenRequiredError(
+        f"{method} {path} is part of TMDB's v4 API, which accepts only a Bearer token, and this "
+        "client has only an API key. Create the client with your API Read Access Token "
+        "(TMDBClient(access_token=...), shown on https://www.themoviedb.org/settings/api), or "
+        "act as a logged-in user with client.with_access_token(user_access_token)."
+    )
+
+
+def user_auth(access_token: object) -> Auth:
+    """The credentials of a client acting as one user: that user's access token alone."""
+    token = _clean_secret("access_token", access_token)
+    if token is None:
+        raise ValueError(
+            "with_access_token needs the user's access token, the access_token field of "
+            "client.v4.auth.create_access_token(...); it was empty"
+        )
+    return Auth(api_key=None, access_token=token)

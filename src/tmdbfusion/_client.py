@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tmdbfusion._actions import Action, Reply, Sleep
+from tmdbfusion._actions import Action, CacheRead, CacheWrite, Reply, Sleep
 from tmdbfusion._backends import (
     AsyncSender,
     HttpBackend,
@@ -27,12 +27,17 @@ from tmdbfusion._backends import (
     http_options,
     with_client_headers,
 )
+from tmdbfusion._cache.control import AsyncCacheControl, CacheControl
+from tmdbfusion._cache.guard import aperform, perform
+from tmdbfusion._cache.policy import TTLSetting
+from tmdbfusion._cache.setup import build_cache
 from tmdbfusion._config import make_config
 from tmdbfusion._constants import DEFAULT_BASE_URL
 from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._user import AsyncUserAccess, SyncUserAccess, act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
@@ -42,6 +47,7 @@ __all__ = ["AsyncTMDBClient", "TMDBClient"]
 T = TypeVar("T")
 _SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
+_CoreT = TypeVar("_CoreT", bound="_ClientCore")
 
 
 class _ClientCore:
@@ -58,6 +64,8 @@ class _ClientCore:
         region: str | None,
         timeout: float,
         max_retries: int,
+        cache: object,
+        cache_ttl: TTLSetting,
     ) -> None:
         self._config = make_config(
             credential,
@@ -70,6 +78,11 @@ class _ClientCore:
             max_retries=max_retries,
             environ=os.environ,
         )
+        self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
+            cache, cache_ttl
+        )
+        # Copies made by with_access_token() share the cache; only this client closes it.
+        self._cache_owner = id(self)
         self._closed = False
         self._owns_http = False
         install_httpx_log_redaction()
@@ -125,7 +138,16 @@ class _ClientCore:
         prepared = self._prepare(
             method, path, path_params=path_params, query=query, body=body, choices=choices
         )
-        return request_flow(self._config, prepared, cast_to)
+        return request_flow(self._config, prepared, cast_to, self._cache_settings)
+
+    def with_access_token(self: _CoreT, access_token: str) -> _CoreT:
+        """Return a client acting as the user whose access token this is.
+
+        It has this client's settings and shares its connection pool; it sends only the
+        user's token. Close this client (not the returned one) to release the pool.
+        """
+        self._ensure_open()
+        return act_as_user(self, access_token)
 
     def _mark_closed(self) -> bool:
         """Mark the client closed; tell whether its own httpx client must be closed now."""
@@ -142,7 +164,7 @@ class _ClientCore:
         )
 
 
-class TMDBClient(SyncNamespaces, _ClientCore):
+class TMDBClient(SyncNamespaces, SyncUserAccess, _ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -174,6 +196,13 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`close`.  Its headers are sent with every
         request; the SDK sets only ``Authorization`` and ``User-Agent`` over them.
+    cache : None, "memory", str, os.PathLike, True or CacheBackend
+        Where to cache successful GET responses: None for nowhere; ``"memory"``;
+        an SQLite file path; True for SQLite in the user cache directory; a
+        ``"redis://host:port/db"`` URL; or a :class:`tmdbfusion.cache.CacheBackend`.
+    cache_ttl : float, Mapping[str, float] or None
+        Seconds entries stay fresh: one number, or a mapping by namespace
+        (``"movies"``) or operation (``"movies.details"``); None for the defaults.
 
     Raises
     ------
@@ -195,6 +224,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.Client | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -209,6 +240,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None
@@ -218,6 +251,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = CacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> ImageURLs:
@@ -228,6 +263,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             self._http.close()
+        if self._cache_owner == id(self):
+            self.cache.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
         self._ensure_open()
@@ -308,6 +345,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             self._sleep(action.seconds)
             return None
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return perform(self._cache_guard, action)
         self._ensure_sendable(self._http.is_closed)
         try:
             return self._http.send(action.request)
@@ -316,7 +355,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             return exc
 
 
-class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
+class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, _ClientCore):
     """Asyncio client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -355,6 +394,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         (``pip install 'tmdbfusion[aiohttp]'``), several times faster under
         concurrency, or httpx's own transport.  ``"auto"`` uses aiohttp when it
         is installed.
+    cache, cache_ttl
+        The response cache; see :class:`TMDBClient`.
 
     Raises
     ------
@@ -376,6 +417,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.AsyncClient | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
         http_backend: HttpBackend = "auto",
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
@@ -391,6 +434,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None
@@ -407,6 +452,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -417,6 +464,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         """Close the connections this client opened; it cannot be used afterwards."""
         if self._mark_closed():
             await self._http.aclose()
+        if self._cache_owner == id(self):
+            await self.cache.close()
 
     async def close(self) -> None:
         """Close the client; the same as :meth:`aclose`."""
@@ -465,7 +514,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         )
 
         async def fetch_first() -> PageT:
-            return await self._run(request_flow(self._config, first, cast_to))
+            return await self._run(request_flow(self._config, first, cast_to, self._cache_settings))
 
         async def fetch(page: int) -> PageT:
             return await self._request(
@@ -496,6 +545,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             await self._sleep(action.seconds)
             return None
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return await aperform(self._cache_guard, action)
         self._ensure_sendable(self._http.is_closed)
         try:
             return await self._send_action(action)

@@ -19,6 +19,8 @@ from typing import TypeVar
 import httpx
 
 from tmdbfusion._actions import Action, Reply, Send, Sleep
+from tmdbfusion._cache.context import CacheSettings
+from tmdbfusion._cache.steps import Miss, plan_cache
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._decode import decode_success
 from tmdbfusion._errors import error_from_response, error_from_transport
@@ -34,7 +36,7 @@ def _send(
     prepared: PreparedRequest,
 ) -> Generator[Action, Reply, httpx.Response | httpx.RequestError]:
     reply = yield Send(prepared)
-    if reply is None:
+    if not isinstance(reply, (httpx.Response, httpx.RequestError)):
         raise RuntimeError("the I/O shell must answer Send with a response or an httpx error")
     return reply
 
@@ -66,7 +68,10 @@ def _log_attempt(
 
 
 def request_flow(
-    config: ClientConfig, prepared: PreparedRequest, cast_to: type[T]
+    config: ClientConfig,
+    prepared: PreparedRequest,
+    cast_to: type[T],
+    cache: CacheSettings | None = None,
 ) -> Generator[Action, Reply, T]:
     """Perform one API call with retries, as a sequence of I/O actions.
 
@@ -78,10 +83,13 @@ def request_flow(
         The request to send.
     cast_to : type
         What to decode a successful body into.
+    cache : CacheSettings or None
+        The client's cache: a fresh entry answers without any request (no pacing, no
+        retry); a new response is stored once it has decoded; a write bumps what it changes.
 
     Yields
     ------
-    Send or Sleep
+    Send, Sleep, CacheRead or CacheWrite
         The I/O to perform next.
 
     Returns
@@ -96,6 +104,12 @@ def request_flow(
     ResponseValidationError
         When a successful body cannot be decoded.
     """
+    plan = plan_cache(cache, prepared, cast_to)
+    if plan is not None:
+        cached = yield from plan.look_up()
+        if not isinstance(cached, Miss):
+            return cached
+        prepared = plan.prepared
     policy = config.retry
     attempts = policy.max_retries + 1
     attempt = 1
@@ -103,9 +117,13 @@ def request_flow(
         started = time.perf_counter()
         outcome = yield from _send(prepared)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        if isinstance(outcome, httpx.Response) and outcome.is_success:
+        if isinstance(outcome, httpx.Response) and (
+            outcome.is_success or (plan is not None and plan.is_revalidated(outcome))
+        ):
             _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, None)
-            return decode_success(outcome, cast_to)
+            if plan is None:
+                return decode_success(outcome, cast_to)
+            return (yield from plan.complete(outcome))
         may_retry = attempt < attempts and is_retryable(outcome)
         wait = retry_wait(policy, attempt, outcome) if may_retry else None
         _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, wait)

@@ -11,6 +11,7 @@ import httpx
 import msgspec
 
 import tmdbfusion
+from tmdbfusion._auth import require_bearer_for_v4
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._params import check_choices, encode_body, render_path, serialize_query
 
@@ -51,6 +52,8 @@ class PreparedRequest(msgspec.Struct, frozen=True):
         The JSON body, if any.
     timeout : dict[str, float or None]
         httpx's ``timeout`` request extension.
+    template : str
+        The path template it was built from, e.g. ``/3/movie/{movie_id}``.
     """
 
     method: str
@@ -59,6 +62,7 @@ class PreparedRequest(msgspec.Struct, frozen=True):
     headers: dict[str, str]
     content: bytes | None
     timeout: dict[str, float | None]
+    template: str = ""
 
     @property
     def request(self) -> httpx.Request:
@@ -117,6 +121,7 @@ def prepare_request(
         When an argument is wrong; nothing has been sent.
     """
     method = method.upper()
+    require_bearer_for_v4(config.auth, path, method)
     real_path, display_path = render_path(path, path_params)
     if choices:
         # Query parameters are checked while serializing; path and body values here.
@@ -148,4 +153,5 @@ def prepare_request(
         headers=headers,
         content=content,
         timeout=config.timeout_extension,
+        template=path,
     )
