@@ -1,7 +1,7 @@
 """A cache hit against a request: memory, SQLite and Redis hits over a loopback request.
 
 Every variant is the SDK's own ``movies.details(550)``, ending with the decoded model: without a
-cache it is a request to the local server (:mod:`benchmarks.server`) over a kept-alive
+cache it is a request to the local server (nginx, :mod:`benchmarks.nginx`) over a kept-alive
 connection; with a cache, warmed by one call, it is a lookup (key, read, entry and model decode)
 and no request.  Redis is a real ``redis-server`` on 127.0.0.1, started here when installed.
 """
@@ -17,9 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from benchmarks.per_request import FAKE_API_KEY, MOVIE_ID, benchmark_routes
+from benchmarks.per_request import FAKE_API_KEY, MOVIE_ID, bench_server
 from benchmarks.report import Figure, at_most, compare
-from benchmarks.server import running_server
 from benchmarks.timing import Effort, interleaved
 from tmdbfusion import TMDBClient
 
@@ -72,7 +71,7 @@ def run(effort: Effort) -> list[Figure]:
     """Time hits from each store against the request they save."""
     with ExitStack() as cleanup:
         folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
-        base_url, _stats = cleanup.enter_context(running_server(benchmark_routes()))
+        base_url, _stats = cleanup.enter_context(bench_server())
         redis_url = cleanup.enter_context(running_redis(folder))
         caches: dict[str, object] = {"memory": "memory", "SQLite": folder / "cache.sqlite"}
         if redis_url is None:

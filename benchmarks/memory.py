@@ -90,7 +90,7 @@ def run(movie_count: int, repeats: int) -> list[Figure]:
             SECTION,
             f"{movie_count:,} popular movies: Structs / dicts (tracemalloc)",
             structs / dicts,
-            at_most(0.5),
+            at_most(0.80),
             f"{format_bytes(structs)} vs {format_bytes(dicts)} "
             f"({structs / movie_count:,.0f} vs {dicts / movie_count:,.0f} B per movie)",
             limit=(

@@ -1,6 +1,6 @@
-"""Per-request cost, blocking: the SDK against raw httpx + msgspec and against tmdbsimple.
+"""Per-request cost, blocking: the SDK against raw httpx + msgspec, raw requests and tmdbsimple.
 
-All three talk to the same local server (:mod:`benchmarks.server`) over kept-alive connections
+All of them talk to the same nginx (:mod:`benchmarks.nginx`) over kept-alive connections
 and end with the same thing in hand: ``movies.details(550)`` and the first page of
 ``movies.popular()``, decoded.  Raw httpx decodes into the SDK's own generated type, so the ratio
 isolates what the SDK adds per request (argument checks, request building, the retry-aware flow,
@@ -9,16 +9,16 @@ error mapping) rather than decoding, which :mod:`benchmarks.decoding` covers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import httpx
 import msgspec
 
+from benchmarks.nginx import Bodies, ServerStats, running_nginx
 from benchmarks.payloads import load_payload
 from benchmarks.report import Figure, at_most, below, compare
-from benchmarks.server import Routes, ServerStats, running_server
 from benchmarks.timing import Effort, Samples, interleaved
 from tmdbfusion import TMDBClient
 
@@ -29,15 +29,46 @@ MOVIE_ID = 550
 
 SDK = "tmdbfusion"
 RAW = "raw httpx + msgspec"
+REQUESTS = "raw requests + msgspec"
 TMDBSIMPLE = "tmdbsimple"
 
 
-def benchmark_routes() -> Routes:
-    """The bodies the local server answers with."""
-    return Routes(
+@contextmanager
+def bench_server() -> Iterator[tuple[str, ServerStats]]:
+    """Run nginx serving the movie details example and the popular page; base URL and stats."""
+    bodies = Bodies(
         movie_details=load_payload("movie_details").body,
         popular_movies=load_payload("popular_movies").body,
     )
+    with running_nginx(bodies) as running:
+        yield running
+
+
+class RawRequests:
+    """What a user would write with requests and msgspec alone."""
+
+    def __init__(self, base_url: str, details_type: type[Any], page_type: type[Any]) -> None:
+        import requests
+
+        self.session = requests.Session()
+        self.session.headers["Accept"] = "application/json"
+        self._base_url = base_url
+        self._details = msgspec.json.Decoder(details_type)
+        self._page = msgspec.json.Decoder(page_type)
+
+    def get(self, path: str, decoder: msgspec.json.Decoder[Any]) -> Any:
+        """GET a path with the API key, fail on an error status, decode the body."""
+        response = self.session.get(self._base_url + path, params={"api_key": FAKE_API_KEY})
+        response.raise_for_status()
+        return decoder.decode(response.content)
+
+    def details(self, movie_id: int) -> Any:
+        """Movie details, decoded."""
+        return self.get(f"/3/movie/{movie_id}", self._details)
+
+    def popular(self) -> Any:
+        """The first page of popular movies, decoded."""
+        return self.get("/3/movie/popular", self._page)
 
 
 class RawHttpx:
@@ -127,10 +158,22 @@ def _figures(label: str, samples: Samples) -> list[Figure]:
             samples,
             SDK,
             RAW,
-            at_most(1.10),
+            at_most(1.05),
             " per request",
         )
     ]
+    if REQUESTS in samples.seconds:
+        rows.append(
+            compare(
+                SECTION,
+                f"{label}: tmdbfusion / raw requests + msgspec",
+                samples,
+                SDK,
+                REQUESTS,
+                below(1.0),
+                " per request",
+            )
+        )
     if TMDBSIMPLE in samples.seconds:
         rows.append(
             compare(
@@ -151,7 +194,7 @@ def run(effort: Effort, *, with_tmdbsimple: bool = True) -> tuple[list[Figure], 
     details_payload = load_payload("movie_details")
     page_payload = load_payload("popular_movies")
     with ExitStack() as cleanup:
-        base_url, stats = cleanup.enter_context(running_server(benchmark_routes()))
+        base_url, stats = cleanup.enter_context(bench_server())
         sdk = cleanup.enter_context(TMDBClient(api_key=FAKE_API_KEY, base_url=base_url))
         raw = RawHttpx(base_url, details_payload.model, page_payload.model)
         cleanup.callback(raw.http.close)
@@ -164,6 +207,10 @@ def run(effort: Effort, *, with_tmdbsimple: bool = True) -> tuple[list[Figure], 
             RAW: raw.popular,
         }
         if with_tmdbsimple:
+            plain = RawRequests(base_url, details_payload.model, page_payload.model)
+            cleanup.callback(plain.session.close)
+            details[REQUESTS] = lambda: plain.details(MOVIE_ID)
+            popular[REQUESTS] = plain.popular
             simple = TmdbSimple(base_url)
             cleanup.callback(simple.session.close)
             details[TMDBSIMPLE] = lambda: simple.details(MOVIE_ID)

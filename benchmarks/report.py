@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from benchmarks.timing import Samples
 
 # Packages whose versions decide the numbers; shown under the table.
-_VERSIONED = ("httpx", "msgspec", "pydantic", "requests", "tmdbsimple")
+_VERSIONED = ("httpx", "aiohttp", "msgspec", "pydantic", "requests", "tmdbsimple")
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,10 @@ The shells in ``_client.py`` add only their I/O (blocking or awaiting).
 
 from __future__ import annotations
 
-import functools
 import os
-import ssl
 import warnings
 from collections.abc import Collection, Generator, Mapping
 from typing import Any, TypeVar
-
-import httpx
 
 from tmdbfusion._actions import Action, PauseAll, Reply
 from tmdbfusion._cache.policy import TTLSetting
@@ -189,35 +185,3 @@ def _make_pacing(rate_limit: float | None, pacing: PacingBudget | None) -> Pacin
             f"got {type(pacing).__name__}"
         )
     return pacing
-
-
-@functools.cache
-def shared_ssl_context() -> ssl.SSLContext:
-    """The verifying TLS context of every httpx client the SDK creates itself.
-
-    Loading the CA bundle takes about 25 ms, which httpx would pay again for every client; an
-    ``SSLContext`` is safe to share between clients and threads. Like httpx's default, it honours
-    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as set when the first client is created.
-    """
-    return httpx.create_ssl_context()
-
-
-def http_options(
-    timeout: float,
-    max_connections: int | None,
-    max_keepalive_connections: int | None,
-) -> dict[str, Any]:
-    """Keyword arguments for the httpx client a TMDB client creates (sync and async alike)."""
-    for name, value in (
-        ("max_connections", max_connections),
-        ("max_keepalive_connections", max_keepalive_connections),
-    ):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            # 0 would make every call wait for a connection that never comes.
-            raise ValueError(f"{name} must be an int of 1 or more, or None; got {value!r}")
-    limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_keepalive_connections
-    )
-    return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Mapping
@@ -28,6 +29,9 @@ class ClientConfig:
         Seconds allowed for connecting, and for each read and write.
     retry : RetryPolicy
         The retry rules.
+    client_headers : tuple[tuple[str, str], ...]
+        Headers of the user's own ``http_client`` (lower-case names), sent with every request;
+        only authentication and ``User-Agent`` are set over them.
     """
 
     base_url: str
@@ -36,6 +40,12 @@ class ClientConfig:
     region: str | None
     timeout: float
     retry: RetryPolicy
+    client_headers: tuple[tuple[str, str], ...] = ()
+
+    @functools.cached_property
+    def timeout_extension(self) -> dict[str, float | None]:
+        """The ``timeout`` request extension httpx transports read, built once."""
+        return {name: self.timeout for name in ("connect", "read", "write", "pool")}
 
 
 _LANGUAGE = r"[a-z]{2}(-[A-Z]{2})?"

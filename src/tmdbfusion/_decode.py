@@ -67,7 +67,7 @@ _EMPTY_WRITE_SUCCESS = b'{"success": true}'
 BODY_PREVIEW_BYTES = 4096
 
 
-def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
+def decode_success(response: httpx.Response, cast_to: type[T], method: str = "GET") -> T:
     """Decode a 2xx response's JSON body into ``cast_to``.
 
     Parameters
@@ -76,6 +76,8 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
         A response whose body has been read.
     cast_to : type
         A msgspec-decodable type.
+    method : str
+        The request's HTTP method: an empty body answers a write successfully.
 
     Returns
     -------
@@ -88,7 +90,7 @@ def decode_success(response: httpx.Response, cast_to: type[T]) -> T:
         When the body is empty, not JSON, or does not match ``cast_to``.
     """
     content = response.content
-    if not content.strip() and response.request.method != "GET":
+    if not content.strip() and method != "GET":
         # A write answered 204 (or 200 with nothing) did what it was asked: that is a
         # success, reported as TMDB's usual envelope would report it.
         content = _EMPTY_WRITE_SUCCESS

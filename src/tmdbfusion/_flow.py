@@ -125,7 +125,7 @@ def request_flow(
         ):
             _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, None)
             if plan is None:
-                return decode_success(outcome, cast_to)
+                return decode_success(outcome, cast_to, prepared.method)
             return (yield from plan.complete(outcome))
         may_retry = attempt < attempts and is_retryable(outcome, idempotent=prepared.idempotent)
         wait = retry_wait(policy, attempt, outcome) if may_retry else None

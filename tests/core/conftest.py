@@ -67,6 +67,7 @@ def make_async_client(sleeps: list[float]) -> Callable[..., AsyncTMDBClient]:
     def factory(*args: Any, **kwargs: Any) -> AsyncTMDBClient:
         if not args and "access_token" not in kwargs:
             kwargs.setdefault("api_key", API_KEY)
+        kwargs.setdefault("http_backend", "httpx")  # respx mocks httpx only
         client = AsyncTMDBClient(*args, **kwargs)
         VirtualTime(sleeps).install(client)
         return client

@@ -118,7 +118,7 @@ def test_the_async_client_authenticates_the_same_way(api: respx.MockRouter) -> N
 
     async def main() -> None:
         for credential in (API_KEY, ACCESS_TOKEN):
-            async with AsyncTMDBClient(credential) as client:
+            async with AsyncTMDBClient(credential, http_backend="httpx") as client:
                 await client._request(
                     "GET",
                     "/3/movie/{movie_id}",

@@ -70,7 +70,7 @@ def test_the_flow_asks_for_io_and_returns_the_decoded_value() -> None:
     action = step(flow)
     assert action == Send(prepared)
     assert isinstance(action, Send)
-    assert action.request is prepared.request
+    assert action.prepared is prepared
     assert str(action.request.url) == f"https://api.themoviedb.org/3/movie/550?api_key={API_KEY}"
 
     action = flow.send(httpx.Response(503, request=prepared.request))

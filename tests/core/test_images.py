@@ -130,7 +130,7 @@ def test_async_images(api: respx.MockRouter) -> None:
     api.get("/3/configuration").respond(json=CONFIGURATION)
 
     async def main() -> None:
-        async with AsyncTMDBClient(API_KEY) as client:
+        async with AsyncTMDBClient(API_KEY, http_backend="httpx") as client:
             assert client.images.poster_url(POSTER) == f"{BASE}w500{POSTER}"
             assert client.images.profile_url(None) is None
             await client.images.refresh()

@@ -118,7 +118,7 @@ def test_the_async_client_lifecycle(api: respx.MockRouter) -> None:
     assert inspect.iscoroutinefunction(AsyncTMDBClient.aclose)
 
     async def main() -> None:
-        async with AsyncTMDBClient(API_KEY) as client:
+        async with AsyncTMDBClient(API_KEY, http_backend="httpx") as client:
             movie = await client._request(
                 "GET", "/3/movie/{id}", path_params={"id": 550}, cast_to=MovieDetails
             )
@@ -131,7 +131,7 @@ def test_the_async_client_lifecycle(api: respx.MockRouter) -> None:
         with pytest.raises(ClientClosedError):
             client._request_page("GET", "/3/movie/popular", cast_to=MoviePage)
 
-        other = AsyncTMDBClient(API_KEY)
+        other = AsyncTMDBClient(API_KEY, http_backend="httpx")
         await other.close()
         await other.close()
         assert other._http.is_closed
@@ -146,7 +146,7 @@ def test_the_async_client_lifecycle(api: respx.MockRouter) -> None:
 
 def test_a_pager_made_before_closing_refuses_to_fetch(api: respx.MockRouter) -> None:
     async def main() -> None:
-        client = AsyncTMDBClient(API_KEY)
+        client = AsyncTMDBClient(API_KEY, http_backend="httpx")
         pager = client._request_page("GET", "/3/movie/popular", cast_to=MoviePage)
         await client.aclose()
         with pytest.raises(ClientClosedError):
@@ -168,7 +168,7 @@ def test_images_is_built_once_per_client(make_client: Callable[..., TMDBClient])
     assert client.images is client.images
 
     async def main() -> None:
-        async with AsyncTMDBClient(API_KEY) as async_client:
+        async with AsyncTMDBClient(API_KEY, http_backend="httpx") as async_client:
             assert isinstance(async_client.images, AsyncImageURLs)
             assert async_client.images is async_client.images
             assert AsyncResource(async_client)._client is async_client
@@ -183,13 +183,13 @@ def test_resources_keep_their_client(make_client: Callable[..., TMDBClient]) -> 
 
 def test_clients_share_one_verifying_tls_context() -> None:
     # Loading the CA bundle costs ~25 ms per httpx client; the SDK loads it once.
-    from tmdbfusion._client import shared_ssl_context
+    from tmdbfusion._backends import shared_ssl_context
 
     def context_of(http: httpx.Client | httpx.AsyncClient) -> object:
         return http._transport._pool._ssl_context  # type: ignore[union-attr]
 
     async def async_context() -> object:
-        async with AsyncTMDBClient(api_key=API_KEY) as client:
+        async with AsyncTMDBClient(api_key=API_KEY, http_backend="httpx") as client:
             return context_of(client._http)
 
     with TMDBClient(api_key=API_KEY) as first, TMDBClient(api_key=API_KEY) as second:

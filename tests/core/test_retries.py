@@ -222,7 +222,7 @@ def test_async_retries_wait_through_the_async_sleep(
 
 
 def test_the_async_client_really_sleeps_by_default() -> None:
-    client = AsyncTMDBClient("3fa1c0de9b8e4d2f8a7b6c5d4e3f2a1b")
+    client = AsyncTMDBClient("3fa1c0de9b8e4d2f8a7b6c5d4e3f2a1b", http_backend="httpx")
     assert client._sleep is asyncio.sleep
     asyncio.run(client.aclose())
 

@@ -52,6 +52,12 @@ def token_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TMDB_API_KEY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def auto_backend_is_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
+    # respx mocks httpx only; the docs' AsyncTMDBClient() would otherwise pick aiohttp.
+    monkeypatch.setattr("tmdbfusion._backends.aiohttp_installed", lambda: False)
+
+
 @pytest.fixture
 def tmdb() -> Iterator[respx.MockRouter]:
     """TMDB at ``BASE_URL``: every route must be called, and nothing unmocked may be."""

@@ -98,7 +98,7 @@ def test_unknown_append_name_is_rejected_before_any_request() -> None:
 
 def test_more_than_twenty_appended_parts_is_rejected_async() -> None:
     async def run() -> None:
-        async with AsyncTMDBClient(TOKEN) as client:
+        async with AsyncTMDBClient(TOKEN, http_backend="httpx") as client:
             await client.movies.details(550, append_to_response=["credits"] * 21)
 
     with respx.mock(base_url=BASE, assert_all_mocked=True, assert_all_called=False) as mock:

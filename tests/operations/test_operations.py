@@ -152,7 +152,7 @@ def test_async_operation(operation: OperationPlan, healed_document: dict[str, An
         example = _page_example(example)
 
     async def run() -> Any:
-        async with AsyncTMDBClient(TOKEN, max_retries=0) as client:
+        async with AsyncTMDBClient(TOKEN, max_retries=0, http_backend="httpx") as client:
             method = getattr(getattr(client, operation.namespace), operation.name)
             return await method(*args, **kwargs)
 

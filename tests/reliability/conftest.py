@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import gc
+import inspect
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
@@ -24,6 +25,37 @@ T = TypeVar("T")
 
 # No test here takes more than a few seconds; this only stops a hang from stalling the suite.
 HANG_DEADLINE = 60.0
+
+
+ASYNC_BACKENDS = ("httpx", "aiohttp")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that makes an async client once per async backend."""
+    source = inspect.getsource(metafunc.function)
+    if "async_client" in source and "async_backend" not in metafunc.fixturenames:
+        metafunc.fixturenames.append("async_backend")
+    if "async_backend" in metafunc.fixturenames:
+        metafunc.parametrize("async_backend", ASYNC_BACKENDS)
+
+
+@pytest.fixture(autouse=True)
+def _async_clients_use_the_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Async clients made through FakeTMDB in this test send on the parametrized backend."""
+    if "async_backend" not in request.fixturenames:
+        return
+    backend = request.getfixturevalue("async_backend")
+    if backend == "aiohttp":
+        pytest.importorskip("aiohttp")
+    make = FakeTMDB.async_client
+
+    def async_client(self: FakeTMDB, **options: Any) -> AsyncTMDBClient:
+        options.setdefault("http_backend", backend)
+        return make(self, **options)
+
+    monkeypatch.setattr(FakeTMDB, "async_client", async_client)
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,7 @@ def test_v4_with_only_an_api_key_fails_before_sending() -> None:
 
 def test_async_v4_with_only_an_api_key_fails_before_sending() -> None:
     async def call() -> None:
-        async with AsyncTMDBClient(api_key=API_KEY) as client:
+        async with AsyncTMDBClient(api_key=API_KEY, http_backend="httpx") as client:
             await client.v4.auth.create_request_token()
 
     with respx.mock(assert_all_mocked=True) as router:
@@ -97,7 +97,7 @@ def test_with_access_token_checks_the_token() -> None:
 
 def test_async_with_access_token_shares_the_pool() -> None:
     async def run() -> None:
-        async with AsyncTMDBClient(access_token=APP_TOKEN) as app:
+        async with AsyncTMDBClient(access_token=APP_TOKEN, http_backend="httpx") as app:
             user = app.with_access_token(USER_TOKEN)
             assert type(user) is AsyncTMDBClient and user._http is app._http
             with respx.mock(base_url="https://api.themoviedb.org") as router:

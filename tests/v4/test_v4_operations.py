@@ -232,7 +232,8 @@ def test_async(name: str, examples: dict[tuple[str, str], Any]) -> None:
     body = examples[(case.method, case.template)]
 
     async def call() -> Any:
-        async with AsyncTMDBClient(access_token=TOKEN, max_retries=0) as client:
+        client = AsyncTMDBClient(access_token=TOKEN, max_retries=0, http_backend="httpx")
+        async with client:
             return await case.call(client)
 
     with respx.mock(base_url=BASE, assert_all_called=True) as router:

@@ -145,17 +145,9 @@ class CachePlan(Generic[T]):
         counters.add("misses")
         if entry.etag:
             self._stale, self._stale_value = entry, value
-            conditional = httpx.Request(
-                self.prepared.request.method,
-                self.prepared.request.url,
-                headers={**self.prepared.request.headers, "If-None-Match": entry.etag},
-                extensions=self.prepared.request.extensions,
-            )
-            self.prepared = PreparedRequest(
-                method=self.prepared.method,
-                display_path=self.prepared.display_path,
-                request=conditional,
-                template=self.prepared.template,
+            self.prepared = msgspec.structs.replace(
+                self.prepared,
+                headers={**self.prepared.headers, "if-none-match": entry.etag},
             )
         return MISS
 

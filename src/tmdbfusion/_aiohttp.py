@@ -1,0 +1,197 @@
+"""The aiohttp backend: sends the flow's prepared requests on an ``aiohttp.ClientSession``.
+
+:class:`AiohttpSender` stands where an ``httpx.AsyncClient`` would in
+:class:`~tmdbfusion.AsyncTMDBClient`: ``send`` takes the prepared ``httpx.Request`` and
+returns an ``httpx.Response``, raising the ``httpx.RequestError`` subclass that httpx itself
+would raise for the same failure, so the flow's retry and error mapping decide exactly as on
+the httpx backend (a refused connection is ``httpx.ConnectError``, hence
+``APIConnectionError``; a silent server is ``httpx.ReadTimeout``).  aiohttp does the network
+I/O and decompression; no httpx transport or connection pool is involved, which is where the
+httpx backend spends most of its time under concurrency.
+
+Installed with ``pip install tmdbfusion[aiohttp]``; this module imports aiohttp only when an
+``AiohttpSender`` is created.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from tmdbfusion._request import PreparedRequest
+from tmdbfusion.exceptions import ResponseTooLargeError
+
+if TYPE_CHECKING:
+    import aiohttp
+
+# Dropped from the aiohttp response's headers: aiohttp has already decompressed the body,
+# and httpx would otherwise try to decompress it again.
+_DECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def aiohttp_installed() -> bool:
+    """Tell whether aiohttp can be imported (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("aiohttp") is not None
+
+
+class AiohttpSender:
+    """Send ``httpx.Request`` objects with aiohttp; the subset of ``httpx.AsyncClient`` used.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds allowed for connecting and for each read, like httpx's timeout.
+    max_connections : int or None
+        Most connections open at once (None: no limit); more requests wait for one.
+    ssl_context : ssl.SSLContext
+        The verifying TLS context.
+    """
+
+    def __init__(
+        self, *, timeout: float, max_connections: int | None, ssl_context: ssl.SSLContext
+    ) -> None:
+        import asyncio
+
+        import aiohttp
+        import yarl
+
+        self._aiohttp = aiohttp
+        # asyncio.TimeoutError is TimeoutError from Python 3.11 on, not before.
+        self._timeout_errors = (TimeoutError, asyncio.TimeoutError)
+        self._url = yarl.URL
+        self._timeout = aiohttp.ClientTimeout(
+            # connect covers the wait for a free pooled connection, as httpx's pool timeout.
+            total=None,
+            connect=timeout,
+            sock_connect=timeout,
+            sock_read=timeout,
+        )
+        self._max_connections = max_connections or 0  # aiohttp: 0 is no limit
+        self._ssl_context = ssl_context
+        self._session: aiohttp.ClientSession | None = None
+        self._closed = False
+
+    @property
+    def is_closed(self) -> bool:
+        """True once :meth:`aclose` was called."""
+        return self._closed
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        # Made on first use, inside the running event loop, as aiohttp requires.
+        aiohttp = self._aiohttp
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections, limit_per_host=0, ssl=self._ssl_context
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._timeout,
+            auto_decompress=True,
+            # The prepared request carries every header the SDK means to send.
+            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
+            raise_for_status=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+        # aiohttp silently resends a request once when a kept-alive connection drops; the
+        # flow's retry policy (counted, logged, backed off, max_retries=0 honoured) decides
+        # instead, as on httpx.  aiohttp's own test client switches it off the same way.
+        self._session._retry_connection = False
+        return self._session
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        """Send an ``httpx.Request`` (what ``httpx.AsyncClient.send`` takes)."""
+        prepared = PreparedRequest(
+            method=request.method,
+            display_path=request.url.path,
+            url=str(request.url),
+            headers={name: value for name, value in request.headers.items() if name != "host"},
+            content=request.content or None,
+            timeout={},
+        )
+        return await self.send_prepared(prepared)
+
+    async def send_prepared(
+        self, prepared: PreparedRequest, max_bytes: int | None = None
+    ) -> httpx.Response:
+        """Send one prepared request and read its whole body; no httpx request is built.
+
+        A body larger than ``max_bytes`` (after decompression) raises ``ResponseTooLargeError``
+        as soon as the limit is passed, without holding more of it.
+
+        Raises
+        ------
+        httpx.RequestError
+            The httpx error for the failure: ``ConnectError``, ``ConnectTimeout``,
+            ``ReadTimeout``, ``RemoteProtocolError`` or ``ReadError``.
+        """
+        session = self._session or self._open_session()
+        aiohttp = self._aiohttp
+        try:
+            async with session.request(
+                prepared.method,
+                self._url(prepared.url, encoded=True),
+                headers=prepared.headers,
+                data=prepared.content,
+                allow_redirects=False,
+            ) as response:
+                if max_bytes is None:
+                    content = await response.read()
+                else:
+                    content = await _read_at_most(response, max_bytes, prepared)
+                status = response.status
+                headers = [
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in _DECODED_HEADERS
+                ]
+        except aiohttp.ClientError as exc:
+            raise _as_httpx_error(aiohttp, exc) from exc
+        except self._timeout_errors as exc:
+            raise httpx.ReadTimeout("timed out waiting for the response") from exc
+        return httpx.Response(status, headers=headers, content=content)
+
+    async def aclose(self) -> None:
+        """Close every connection; the sender cannot be used afterwards."""
+        self._closed = True
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+
+async def _read_at_most(response: Any, limit: int, prepared: PreparedRequest) -> bytes:
+    """Read an aiohttp response's (decompressed) body, failing once it passes ``limit``."""
+    taken: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > limit:
+            raise ResponseTooLargeError(
+                f"TMDB's response to {prepared.method} {prepared.display_path} is larger than "
+                f"max_response_bytes={limit:,}; raise the limit on the client if this is expected.",
+                type_name="",
+                json_path=None,
+                body=b"",
+            )
+        taken.append(chunk)
+    return b"".join(taken)
+
+
+def _as_httpx_error(aiohttp: Any, exc: Exception) -> httpx.RequestError:
+    """The httpx error httpx's own transport raises for the same failure."""
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(message)
+    if isinstance(exc, aiohttp.ServerTimeoutError):
+        return httpx.ReadTimeout(message)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message)
+    if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError)):
+        return httpx.RemoteProtocolError(message)
+    if isinstance(exc, aiohttp.ClientResponseError):  # a malformed status line or header
+        return httpx.RemoteProtocolError(message)
+    if isinstance(exc, aiohttp.InvalidURL):
+        return httpx.UnsupportedProtocol(message)
+    return httpx.ReadError(message)
