@@ -31,7 +31,6 @@ class AccountResource(SyncResource):
     def add_favorite(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -45,19 +44,46 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         favorite : bool
-            The ``favorite`` field of the request body.
+            True marks the title as a favorite, False removes the mark.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -79,7 +105,6 @@ class AccountResource(SyncResource):
     def add_to_watchlist(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -93,19 +118,46 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         watchlist : bool
-            The ``watchlist`` field of the request body.
+            True puts the title on the watchlist, False takes it off.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -127,7 +179,6 @@ class AccountResource(SyncResource):
     def details(
         self,
         account_id: int,
-        /,
         *,
         session_id: str | None = None,
     ) -> AccountDetails:
@@ -138,13 +189,40 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         AccountDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -161,7 +239,6 @@ class AccountResource(SyncResource):
     def favorite_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -175,21 +252,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -215,7 +324,6 @@ class AccountResource(SyncResource):
     def favorite_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -229,21 +337,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -269,7 +409,6 @@ class AccountResource(SyncResource):
     def lists(
         self,
         account_id: int,
-        /,
         *,
         page: int | None = None,
         session_id: str | None = None,
@@ -281,17 +420,45 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -309,7 +476,6 @@ class AccountResource(SyncResource):
     def rated_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -323,21 +489,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -363,7 +561,6 @@ class AccountResource(SyncResource):
     def rated_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -377,21 +574,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -417,7 +646,6 @@ class AccountResource(SyncResource):
     def rated_tv_episodes(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -431,21 +659,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvEpisodeSummaryPage page of TvEpisodeSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -471,7 +731,6 @@ class AccountResource(SyncResource):
     def watchlist_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -485,21 +744,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -525,7 +816,6 @@ class AccountResource(SyncResource):
     def watchlist_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -539,21 +829,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -583,7 +905,6 @@ class AsyncAccountResource(AsyncResource):
     async def add_favorite(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -597,19 +918,46 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         favorite : bool
-            The ``favorite`` field of the request body.
+            True marks the title as a favorite, False removes the mark.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -631,7 +979,6 @@ class AsyncAccountResource(AsyncResource):
     async def add_to_watchlist(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -645,19 +992,46 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         watchlist : bool
-            The ``watchlist`` field of the request body.
+            True puts the title on the watchlist, False takes it off.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -679,7 +1053,6 @@ class AsyncAccountResource(AsyncResource):
     async def details(
         self,
         account_id: int,
-        /,
         *,
         session_id: str | None = None,
     ) -> AccountDetails:
@@ -690,13 +1063,40 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         AccountDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -713,7 +1113,6 @@ class AsyncAccountResource(AsyncResource):
     def favorite_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -727,21 +1126,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -767,7 +1198,6 @@ class AsyncAccountResource(AsyncResource):
     def favorite_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -781,21 +1211,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -821,7 +1283,6 @@ class AsyncAccountResource(AsyncResource):
     def lists(
         self,
         account_id: int,
-        /,
         *,
         page: int | None = None,
         session_id: str | None = None,
@@ -833,17 +1294,45 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -861,7 +1350,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -875,21 +1363,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -915,7 +1435,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -929,21 +1448,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -969,7 +1520,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_tv_episodes(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -983,21 +1533,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvEpisodeSummaryPage page of TvEpisodeSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1023,7 +1605,6 @@ class AsyncAccountResource(AsyncResource):
     def watchlist_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1037,21 +1618,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1077,7 +1690,6 @@ class AsyncAccountResource(AsyncResource):
     def watchlist_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1091,21 +1703,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

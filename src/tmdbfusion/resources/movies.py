@@ -42,7 +42,6 @@ class MoviesResource(SyncResource):
     def account_states(
         self,
         movie_id: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -54,15 +53,43 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -80,7 +107,6 @@ class MoviesResource(SyncResource):
     def add_rating(
         self,
         movie_id: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -93,17 +119,45 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -124,7 +178,6 @@ class MoviesResource(SyncResource):
     def alternative_titles(
         self,
         movie_id: int,
-        /,
         *,
         country: str | None = None,
     ) -> MovieAlternativeTitles:
@@ -135,13 +188,36 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         country : str, optional
-            specify a ISO-3166-1 value to filter the results.
+            An ISO 3166-1 country code such as ``"DE"``; only titles used in that country are
+            returned.
 
         Returns
         -------
         MovieAlternativeTitles
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieAlternativeTitles``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -158,7 +234,6 @@ class MoviesResource(SyncResource):
     def changes(
         self,
         movie_id: int,
-        /,
         *,
         end_date: str | datetime.date | None = None,
         page: int | None = None,
@@ -171,17 +246,42 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -200,7 +300,6 @@ class MoviesResource(SyncResource):
     def credits(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> MovieCredits:
@@ -211,13 +310,37 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MovieCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -234,7 +357,6 @@ class MoviesResource(SyncResource):
     def delete_rating(
         self,
         movie_id: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -246,15 +368,43 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -272,7 +422,6 @@ class MoviesResource(SyncResource):
     def details(
         self,
         movie_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -303,7 +452,7 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``alternative_titles``,
@@ -311,11 +460,35 @@ class MoviesResource(SyncResource):
             ``recommendations``, ``release_dates``, ``reviews``, ``similar``, ``translations``,
             ``videos``, ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MovieDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -352,7 +525,6 @@ class MoviesResource(SyncResource):
     def external_ids(
         self,
         movie_id: int,
-        /,
     ) -> MovieExternalIds:
         """External IDs.
 
@@ -361,11 +533,31 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -379,7 +571,6 @@ class MoviesResource(SyncResource):
     def images(
         self,
         movie_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -391,16 +582,40 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         MovieImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -418,7 +633,6 @@ class MoviesResource(SyncResource):
     def keywords(
         self,
         movie_id: str,
-        /,
     ) -> MovieKeywords:
         """Keywords.
 
@@ -427,11 +641,31 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : str
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieKeywords
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieKeywords``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -452,6 +686,20 @@ class MoviesResource(SyncResource):
         Returns
         -------
         MovieDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -462,7 +710,6 @@ class MoviesResource(SyncResource):
     def lists(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -474,17 +721,42 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -513,17 +785,41 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -550,17 +846,41 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -576,7 +896,6 @@ class MoviesResource(SyncResource):
     def recommendations(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -588,17 +907,42 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -616,7 +960,6 @@ class MoviesResource(SyncResource):
     def release_dates(
         self,
         movie_id: int,
-        /,
     ) -> MovieReleaseDates:
         """Get the release dates and certifications for a movie.
 
@@ -625,11 +968,31 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieReleaseDates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieReleaseDates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -643,7 +1006,6 @@ class MoviesResource(SyncResource):
     def reviews(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -655,17 +1017,42 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ReviewPage page of Review
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ReviewPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -683,7 +1070,6 @@ class MoviesResource(SyncResource):
     def similar(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -695,17 +1081,42 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -734,17 +1145,41 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -760,7 +1195,6 @@ class MoviesResource(SyncResource):
     def translations(
         self,
         movie_id: int,
-        /,
     ) -> MovieTranslations:
         """Get the translations for a movie.
 
@@ -769,11 +1203,31 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieTranslations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieTranslations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -798,17 +1252,41 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -824,7 +1302,6 @@ class MoviesResource(SyncResource):
     def videos(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> Videos:
@@ -835,13 +1312,37 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -858,7 +1359,6 @@ class MoviesResource(SyncResource):
     def watch_providers(
         self,
         movie_id: int,
-        /,
     ) -> WatchProviders:
         """Get the list of streaming providers we have for a movie.
 
@@ -867,11 +1367,31 @@ class MoviesResource(SyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -889,7 +1409,6 @@ class AsyncMoviesResource(AsyncResource):
     async def account_states(
         self,
         movie_id: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -901,15 +1420,43 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -927,7 +1474,6 @@ class AsyncMoviesResource(AsyncResource):
     async def add_rating(
         self,
         movie_id: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -940,17 +1486,45 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -971,7 +1545,6 @@ class AsyncMoviesResource(AsyncResource):
     async def alternative_titles(
         self,
         movie_id: int,
-        /,
         *,
         country: str | None = None,
     ) -> MovieAlternativeTitles:
@@ -982,13 +1555,36 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         country : str, optional
-            specify a ISO-3166-1 value to filter the results.
+            An ISO 3166-1 country code such as ``"DE"``; only titles used in that country are
+            returned.
 
         Returns
         -------
         MovieAlternativeTitles
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieAlternativeTitles``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1005,7 +1601,6 @@ class AsyncMoviesResource(AsyncResource):
     async def changes(
         self,
         movie_id: int,
-        /,
         *,
         end_date: str | datetime.date | None = None,
         page: int | None = None,
@@ -1018,17 +1613,42 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1047,7 +1667,6 @@ class AsyncMoviesResource(AsyncResource):
     async def credits(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> MovieCredits:
@@ -1058,13 +1677,37 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MovieCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1081,7 +1724,6 @@ class AsyncMoviesResource(AsyncResource):
     async def delete_rating(
         self,
         movie_id: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -1093,15 +1735,43 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -1119,7 +1789,6 @@ class AsyncMoviesResource(AsyncResource):
     async def details(
         self,
         movie_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -1150,7 +1819,7 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``alternative_titles``,
@@ -1158,11 +1827,35 @@ class AsyncMoviesResource(AsyncResource):
             ``recommendations``, ``release_dates``, ``reviews``, ``similar``, ``translations``,
             ``videos``, ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MovieDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1199,7 +1892,6 @@ class AsyncMoviesResource(AsyncResource):
     async def external_ids(
         self,
         movie_id: int,
-        /,
     ) -> MovieExternalIds:
         """External IDs.
 
@@ -1208,11 +1900,31 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1226,7 +1938,6 @@ class AsyncMoviesResource(AsyncResource):
     async def images(
         self,
         movie_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -1238,16 +1949,40 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         MovieImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1265,7 +2000,6 @@ class AsyncMoviesResource(AsyncResource):
     async def keywords(
         self,
         movie_id: str,
-        /,
     ) -> MovieKeywords:
         """Keywords.
 
@@ -1274,11 +2008,31 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : str
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieKeywords
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieKeywords``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1299,6 +2053,20 @@ class AsyncMoviesResource(AsyncResource):
         Returns
         -------
         MovieDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -1309,7 +2077,6 @@ class AsyncMoviesResource(AsyncResource):
     def lists(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1321,17 +2088,42 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1360,17 +2152,41 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1397,17 +2213,41 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1423,7 +2263,6 @@ class AsyncMoviesResource(AsyncResource):
     def recommendations(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1435,17 +2274,42 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1463,7 +2327,6 @@ class AsyncMoviesResource(AsyncResource):
     async def release_dates(
         self,
         movie_id: int,
-        /,
     ) -> MovieReleaseDates:
         """Get the release dates and certifications for a movie.
 
@@ -1472,11 +2335,31 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieReleaseDates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieReleaseDates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1490,7 +2373,6 @@ class AsyncMoviesResource(AsyncResource):
     def reviews(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1502,17 +2384,42 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ReviewPage page of Review
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ReviewPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1530,7 +2437,6 @@ class AsyncMoviesResource(AsyncResource):
     def similar(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1542,17 +2448,42 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1581,17 +2512,41 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1607,7 +2562,6 @@ class AsyncMoviesResource(AsyncResource):
     async def translations(
         self,
         movie_id: int,
-        /,
     ) -> MovieTranslations:
         """Get the translations for a movie.
 
@@ -1616,11 +2570,31 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         MovieTranslations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieTranslations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1645,17 +2619,41 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            ISO-3166-1 code.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1671,7 +2669,6 @@ class AsyncMoviesResource(AsyncResource):
     async def videos(
         self,
         movie_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> Videos:
@@ -1682,13 +2679,37 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1705,7 +2726,6 @@ class AsyncMoviesResource(AsyncResource):
     async def watch_providers(
         self,
         movie_id: int,
-        /,
     ) -> WatchProviders:
         """Get the list of streaming providers we have for a movie.
 
@@ -1714,11 +2734,31 @@ class AsyncMoviesResource(AsyncResource):
         Parameters
         ----------
         movie_id : int
-            The ``movie_id`` path parameter.
+            TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``movie_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

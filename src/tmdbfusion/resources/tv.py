@@ -44,7 +44,6 @@ class TvResource(SyncResource):
     def account_states(
         self,
         series_id: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -56,15 +55,43 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -82,7 +109,6 @@ class TvResource(SyncResource):
     def add_rating(
         self,
         series_id: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -95,17 +121,45 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -126,7 +180,6 @@ class TvResource(SyncResource):
     def aggregate_credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesAggregateCredits:
@@ -137,13 +190,37 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesAggregateCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAggregateCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -171,17 +248,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -197,7 +297,6 @@ class TvResource(SyncResource):
     def alternative_titles(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesAlternativeTitles:
         """Get the alternative titles that have been added to a TV show.
 
@@ -206,11 +305,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesAlternativeTitles
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAlternativeTitles``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -224,7 +343,6 @@ class TvResource(SyncResource):
     def changes(
         self,
         series_id: int,
-        /,
         *,
         end_date: str | None = None,
         page: int | None = None,
@@ -237,17 +355,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         end_date : str, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -266,7 +409,6 @@ class TvResource(SyncResource):
     def content_ratings(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesContentRatings:
         """Get the content ratings that have been added to a TV show.
 
@@ -275,11 +417,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesContentRatings
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesContentRatings``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -293,7 +455,6 @@ class TvResource(SyncResource):
     def credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesCredits:
@@ -304,13 +465,37 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -327,7 +512,6 @@ class TvResource(SyncResource):
     def delete_rating(
         self,
         series_id: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -339,15 +523,43 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -365,7 +577,6 @@ class TvResource(SyncResource):
     def details(
         self,
         series_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -399,7 +610,7 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
@@ -408,11 +619,35 @@ class TvResource(SyncResource):
             ``recommendations``, ``reviews``, ``screened_theatrically``, ``similar``,
             ``translations``, ``videos``, ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -452,7 +687,6 @@ class TvResource(SyncResource):
     def episode_groups(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesEpisodeGroups:
         """Get the episode groups that have been added to a TV show.
 
@@ -461,11 +695,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesEpisodeGroups
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesEpisodeGroups``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -479,7 +733,6 @@ class TvResource(SyncResource):
     def external_ids(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesExternalIds:
         """Get a list of external IDs that have been added to a TV show.
 
@@ -488,11 +741,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -506,7 +779,6 @@ class TvResource(SyncResource):
     def images(
         self,
         series_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -518,16 +790,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvSeriesImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -545,7 +841,6 @@ class TvResource(SyncResource):
     def keywords(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesKeywords:
         """Get a list of keywords that have been added to a TV show.
 
@@ -554,11 +849,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesKeywords
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesKeywords``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -579,6 +894,20 @@ class TvResource(SyncResource):
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -589,7 +918,6 @@ class TvResource(SyncResource):
     def lists(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -601,17 +929,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -640,17 +993,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -676,15 +1052,38 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -699,7 +1098,6 @@ class TvResource(SyncResource):
     def recommendations(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -711,17 +1109,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -739,7 +1162,6 @@ class TvResource(SyncResource):
     def reviews(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -751,17 +1173,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ReviewPage page of Review
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ReviewPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -779,7 +1226,6 @@ class TvResource(SyncResource):
     def screened_theatrically(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesScreenedTheatrically:
         """Get the seasons and episodes that have screened theatrically.
 
@@ -788,11 +1234,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesScreenedTheatrically
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesScreenedTheatrically``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -806,7 +1272,6 @@ class TvResource(SyncResource):
     def similar(
         self,
         series_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -818,17 +1283,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : str
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -856,15 +1346,38 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -879,7 +1392,6 @@ class TvResource(SyncResource):
     def translations(
         self,
         series_id: int,
-        /,
     ) -> Translations:
         """Get the translations that have been added to a TV show.
 
@@ -888,11 +1400,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -906,7 +1438,6 @@ class TvResource(SyncResource):
     def videos(
         self,
         series_id: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -918,15 +1449,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -944,7 +1500,6 @@ class TvResource(SyncResource):
     def watch_providers(
         self,
         series_id: int,
-        /,
     ) -> WatchProviders:
         """Get the list of streaming providers we have for a TV show.
 
@@ -953,11 +1508,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -975,7 +1550,6 @@ class AsyncTvResource(AsyncResource):
     async def account_states(
         self,
         series_id: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -987,15 +1561,43 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1013,7 +1615,6 @@ class AsyncTvResource(AsyncResource):
     async def add_rating(
         self,
         series_id: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -1026,17 +1627,45 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -1057,7 +1686,6 @@ class AsyncTvResource(AsyncResource):
     async def aggregate_credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesAggregateCredits:
@@ -1068,13 +1696,37 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesAggregateCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAggregateCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1102,17 +1754,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1128,7 +1803,6 @@ class AsyncTvResource(AsyncResource):
     async def alternative_titles(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesAlternativeTitles:
         """Get the alternative titles that have been added to a TV show.
 
@@ -1137,11 +1811,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesAlternativeTitles
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAlternativeTitles``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1155,7 +1849,6 @@ class AsyncTvResource(AsyncResource):
     async def changes(
         self,
         series_id: int,
-        /,
         *,
         end_date: str | None = None,
         page: int | None = None,
@@ -1168,17 +1861,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         end_date : str, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1197,7 +1915,6 @@ class AsyncTvResource(AsyncResource):
     async def content_ratings(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesContentRatings:
         """Get the content ratings that have been added to a TV show.
 
@@ -1206,11 +1923,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesContentRatings
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesContentRatings``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1224,7 +1961,6 @@ class AsyncTvResource(AsyncResource):
     async def credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesCredits:
@@ -1235,13 +1971,37 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1258,7 +2018,6 @@ class AsyncTvResource(AsyncResource):
     async def delete_rating(
         self,
         series_id: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -1270,15 +2029,43 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -1296,7 +2083,6 @@ class AsyncTvResource(AsyncResource):
     async def details(
         self,
         series_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -1330,7 +2116,7 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
@@ -1339,11 +2125,35 @@ class AsyncTvResource(AsyncResource):
             ``recommendations``, ``reviews``, ``screened_theatrically``, ``similar``,
             ``translations``, ``videos``, ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1383,7 +2193,6 @@ class AsyncTvResource(AsyncResource):
     async def episode_groups(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesEpisodeGroups:
         """Get the episode groups that have been added to a TV show.
 
@@ -1392,11 +2201,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesEpisodeGroups
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesEpisodeGroups``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1410,7 +2239,6 @@ class AsyncTvResource(AsyncResource):
     async def external_ids(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesExternalIds:
         """Get a list of external IDs that have been added to a TV show.
 
@@ -1419,11 +2247,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1437,7 +2285,6 @@ class AsyncTvResource(AsyncResource):
     async def images(
         self,
         series_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -1449,16 +2296,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvSeriesImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1476,7 +2347,6 @@ class AsyncTvResource(AsyncResource):
     async def keywords(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesKeywords:
         """Get a list of keywords that have been added to a TV show.
 
@@ -1485,11 +2355,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesKeywords
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesKeywords``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1510,6 +2400,20 @@ class AsyncTvResource(AsyncResource):
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -1520,7 +2424,6 @@ class AsyncTvResource(AsyncResource):
     def lists(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1532,17 +2435,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1571,17 +2499,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1607,15 +2558,38 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1630,7 +2604,6 @@ class AsyncTvResource(AsyncResource):
     def recommendations(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1642,17 +2615,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1670,7 +2668,6 @@ class AsyncTvResource(AsyncResource):
     def reviews(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1682,17 +2679,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ReviewPage page of Review
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ReviewPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1710,7 +2732,6 @@ class AsyncTvResource(AsyncResource):
     async def screened_theatrically(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesScreenedTheatrically:
         """Get the seasons and episodes that have screened theatrically.
 
@@ -1719,11 +2740,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesScreenedTheatrically
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesScreenedTheatrically``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1737,7 +2778,6 @@ class AsyncTvResource(AsyncResource):
     def similar(
         self,
         series_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1749,17 +2789,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : str
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1787,15 +2852,38 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1810,7 +2898,6 @@ class AsyncTvResource(AsyncResource):
     async def translations(
         self,
         series_id: int,
-        /,
     ) -> Translations:
         """Get the translations that have been added to a TV show.
 
@@ -1819,11 +2906,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1837,7 +2944,6 @@ class AsyncTvResource(AsyncResource):
     async def videos(
         self,
         series_id: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -1849,15 +2955,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1875,7 +3006,6 @@ class AsyncTvResource(AsyncResource):
     async def watch_providers(
         self,
         series_id: int,
-        /,
     ) -> WatchProviders:
         """Get the list of streaming providers we have for a TV show.
 
@@ -1884,11 +3014,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
