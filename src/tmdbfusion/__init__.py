@@ -7,40 +7,11 @@
 The exception classes of :mod:`tmdbfusion.exceptions` are importable from here too.
 """
 
+from tmdbfusion import exceptions as _exceptions
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
-from tmdbfusion.exceptions import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    MissingCredentialsError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-    ServerError,
-    TMDBError,
-)
+from tmdbfusion.exceptions import *  # noqa: F403  (every exception class, by its __all__)
 
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APITimeoutError",
-    "AsyncTMDBClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "ClientClosedError",
-    "MissingCredentialsError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ResponseValidationError",
-    "ServerError",
-    "TMDBClient",
-    "TMDBError",
-    "__version__",
-]
+__all__ = ["AsyncTMDBClient", "TMDBClient", "__version__"]
+__all__ += _exceptions.__all__
 
 __version__ = "0.2.0"
