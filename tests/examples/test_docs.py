@@ -149,6 +149,9 @@ def quiet_loggers() -> Iterator[None]:
 @pytest.mark.parametrize(("label", "code"), RUNNABLE, ids=[label for label, _ in RUNNABLE])
 @pytest.mark.usefixtures("whole_tmdb", "quiet_loggers")
 def test_docs_code_runs(label: str, code: str) -> None:
+    if "from fastapi import" in code and importlib.util.find_spec("fastapi") is None:
+        compile(code, label, "exec")
+        pytest.skip("FastAPI is not installed; the code was only compiled")
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         exec(compile(code, label, "exec"), {"__name__": "__docs__"})
