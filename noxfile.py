@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import nox
 
@@ -13,7 +14,18 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
-FOUND = [version for version in SUPPORTED if shutil.which(f"python{version}")]
+
+
+def _runs(version: str) -> bool:
+    """Whether ``python3.X`` on PATH starts and is that version (pyenv shims may point nowhere)."""
+    program = shutil.which(f"python{version}")
+    if program is None:
+        return False
+    check = f"import sys; sys.exit(sys.version_info[:2] != ({version.replace('.', ', ')}))"
+    return subprocess.run([program, "-c", check], capture_output=True, check=False).returncode == 0
+
+
+FOUND = [version for version in SUPPORTED if _runs(version)]
 # With none found, ask for every supported one anyway, so that nox fails instead of passing empty.
 PYTHONS = FOUND or list(SUPPORTED)
 # Sessions whose result does not depend on the interpreter run once, on the newest found.

@@ -282,10 +282,8 @@ class FakeTMDB:
     page_size : int
         Results per page of the built-in list endpoints.
     port : int
-        Port of 127.0.0.1 to serve on; 0 picks a free one.
-
-    ``GET /3/configuration`` answers with TMDB's real image configuration, so
-    ``client.images.refresh()`` and image URLs work as against TMDB.
+        Port of 127.0.0.1 to serve on; 0 picks a free one.  ``GET /3/configuration``
+        answers with TMDB's real image configuration, so image URLs work as against TMDB.
 
     Examples
     --------
