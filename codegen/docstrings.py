@@ -1,13 +1,109 @@
-"""NumPy-style docstrings for generated methods, written from the document's own text."""
+"""NumPy-style docstrings for generated methods.
+
+The summary and prose come from TMDB's document; parameter descriptions from our own table,
+``openapi/parameters.yaml`` (TMDB's text where the table has no entry); the Raises section from
+what the operation can fail with.
+"""
 
 from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .ir import OperationPlan, ParamPlan
+from .spec import ROOT
 
 WIDTH = 88
+PARAMETERS_FILE = ROOT / "openapi" / "parameters.yaml"
+LOCATIONS = ("path", "query", "body")
+# Starts the description of a parameter neither our table nor TMDB's document describes.
+UNDESCRIBED = "Not yet described in openapi/parameters.yaml"
+
+
+class ParameterTableError(Exception):
+    """``openapi/parameters.yaml`` is malformed."""
+
+
+@dataclass(frozen=True)
+class ParameterEntry:
+    """One row of the parameter table: what a parameter means, and where that applies."""
+
+    name: str
+    description: str
+    location: str | None = None
+    at: tuple[str, ...] = ()
+
+    def rank(self, location: str, places: tuple[str, ...]) -> int | None:
+        """How specifically this entry matches a parameter (higher wins), or None if it does not."""
+        if self.location is not None and self.location != location:
+            return None
+        if self.at and not set(self.at) & set(places):
+            return None
+        return (2 if self.at else 0) + (1 if self.location else 0)
+
+
+@dataclass(frozen=True)
+class ParameterTable:
+    """The descriptions of ``openapi/parameters.yaml``, looked up by name and place."""
+
+    entries: tuple[ParameterEntry, ...] = ()
+
+    def describe(self, name: str, location: str, places: tuple[str, ...]) -> str | None:
+        """Return the most specific description for a parameter, or None when there is none.
+
+        ``places`` are the names the parameter's operation goes by: its namespace (``search``),
+        its method (``search.movie``) and its operation key (``GET /3/search/movie``).
+        """
+        best: tuple[int, str] | None = None
+        for entry in self.entries:
+            if entry.name != name:
+                continue
+            rank = entry.rank(location, places)
+            if rank is not None and (best is None or rank > best[0]):
+                best = (rank, entry.description)
+        return None if best is None else best[1]
+
+
+def parse_parameter_table(data: Any) -> ParameterTable:
+    """Validate the YAML structure of the parameter table."""
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
+        raise ParameterTableError("parameters.yaml must be a mapping with a list under 'groups'")
+    entries = []
+    for number, group in enumerate(data["groups"], start=1):
+        if not isinstance(group, dict) or not str(group.get("reason") or "").strip():
+            raise ParameterTableError(f"group {number} of parameters.yaml needs a 'reason'")
+        for raw in group.get("entries") or []:
+            name, text = raw.get("name"), " ".join(str(raw.get("description") or "").split())
+            if not isinstance(name, str) or not text:
+                raise ParameterTableError(f"group {number}: every entry needs a name and a text")
+            location = raw.get("in")
+            if location is not None and location not in LOCATIONS:
+                raise ParameterTableError(f"{name}: 'in' must be one of {', '.join(LOCATIONS)}")
+            at = raw.get("at") or []
+            entries.append(ParameterEntry(name, text, location, tuple(str(a) for a in at)))
+    return ParameterTable(tuple(entries))
+
+
+def load_parameter_table(path: Path = PARAMETERS_FILE) -> ParameterTable:
+    """Load ``openapi/parameters.yaml`` (an absent file means an empty table)."""
+    if not path.is_file():
+        return ParameterTable()
+    return parse_parameter_table(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+_FILLER_WORDS = {"the", "a", "an", "of", "path", "query", "parameter", "field", "request", "body"}
+
+
+def repeats_name(description: str, name: str) -> bool:
+    """Whether a description says no more than the parameter's name (and where it goes)."""
+    text = re.sub(r"TMDB's default: ``[^`]*``\.?", "", description)
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    return not words - _FILLER_WORDS - set(re.findall(r"[a-z0-9]+", name.lower()))
 
 
 def _sentence(text: str) -> str:
@@ -49,8 +145,10 @@ def operation_prose(op: OperationPlan) -> list[str]:
 
 
 def param_description(param: ParamPlan) -> str:
-    """Describe a parameter in one line, naming the allowed values when there is a closed set."""
-    description = param.description or _default_description(param.name, param.location)
+    """Describe a parameter in one line: its meaning, TMDB's default, the allowed values."""
+    description = param.description
+    if param.tmdb_default is not None:
+        description = f"{_sentence(description)} TMDB's default: ``{param.tmdb_default}``"
     if param.choices:
         allowed = ", ".join(f"``{c}``" for c in param.choices)
         description = f"{_sentence(description)} One of {allowed}"
@@ -82,12 +180,58 @@ def operation_doc(op: OperationPlan, returns: str) -> list[str]:
                 "    ",
             )
         )
+    lines += ["", "Raises", "------"]
+    for exception, when in operation_raises(op):
+        lines.append(exception)
+        lines.extend(f"    {line}" for line in _wrap(when, "    "))
     return lines
 
 
-def _default_description(name: str, location: str) -> str:
-    if location == "path":
-        return f"The ``{name}`` path parameter"
-    if location == "body":
-        return f"The ``{name}`` field of the request body"
-    return f"The ``{name}`` query parameter"
+_SESSION_PARAMETERS = {"session_id", "guest_session_id"}
+
+
+def operation_raises(op: OperationPlan) -> list[tuple[str, str]]:
+    """What one operation raises and when, most specific first.
+
+    Shared by the method docstrings and the reference pages. The classes are those of
+    ``tmdbfusion.exceptions`` (also importable from ``tmdbfusion``); ``ValueError`` and
+    ``TypeError`` are raised before anything is sent.
+    """
+    names = {p.name for p in op.params}
+    raises: list[tuple[str, str]] = []
+    if op.path_params:
+        ids = ", ".join(f"``{p.name}``" for p in op.path_params)
+        raises.append(("NotFoundError", f"When TMDB has nothing for this {ids} (HTTP 404)."))
+    credential = "When the API key or access token is missing, invalid or revoked"
+    if names & _SESSION_PARAMETERS:
+        credential += ", or the session is invalid or expired"
+    raises.append(("AuthenticationError", f"{credential} (HTTP 401)."))
+    if op.http_method != "GET" or names & _SESSION_PARAMETERS:
+        denied = "When the credential may not act on this resource (HTTP 403)."
+        raises.append(("PermissionDeniedError", denied))
+    if op.query_params or op.body_params:
+        raises.append(("BadRequestError", "When TMDB rejects a parameter value (HTTP 400 or 422)."))
+    raises += [
+        ("RateLimitError", "When TMDB still answers HTTP 429 after the client's ``max_retries``."),
+        (
+            "ServerError",
+            "When TMDB fails (HTTP 5xx) after the retries; its subclasses "
+            "``APIConnectionError`` and ``APITimeoutError`` mean TMDB could not be reached or did "
+            "not answer in time.",
+        ),
+        (
+            "ResponseValidationError",
+            f"When a successful answer does not decode into ``{op.cast_to}``.",
+        ),
+        ("ClientClosedError", "When the client was closed before the call."),
+    ]
+    if op.params:
+        raises += [
+            (
+                "ValueError",
+                "Before sending, when an argument is out of range or not one of its allowed "
+                "values.",
+            ),
+            ("TypeError", "Before sending, when an argument has the wrong type."),
+        ]
+    return raises

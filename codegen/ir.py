@@ -61,6 +61,12 @@ class ParamPlan:
     required: bool
     description: str
     choices: list[str] | None = None
+    tmdb_default: str | None = None  # what TMDB uses when the parameter is left out
+    positional: bool = False  # may be passed by position as well as by keyword
+
+    def __post_init__(self) -> None:
+        # Path parameters always may: ``client.movies.details(550)``.
+        self.positional = self.positional or self.location == "path"
 
     @property
     def default_suffix(self) -> str:
@@ -108,6 +114,16 @@ class OperationPlan:
     def path_params(self) -> list[ParamPlan]:
         """Path parameters, in path order."""
         return [p for p in self.params if p.location == "path"]
+
+    @property
+    def positional_params(self) -> list[ParamPlan]:
+        """Parameters that may be passed by position: path parameters, then a search's query."""
+        return [p for p in self.params if p.positional]
+
+    @property
+    def keyword_params(self) -> list[ParamPlan]:
+        """Parameters that must be passed by keyword, in signature order."""
+        return [p for p in self.params if not p.positional]
 
     @property
     def query_params(self) -> list[ParamPlan]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .docstrings import operation_doc
+from .docstrings import UNDESCRIBED, ParameterTable, load_parameter_table, operation_doc
 from .heal import iter_operations, operation_key, success_media
 from .ir import FieldPlan, ModelPlan, NamespacePlan, OperationPlan, ParamPlan, Plan
 from .models import ModelPlanner, is_page_schema
@@ -39,6 +39,9 @@ WHOLE_ENTITIES = {"Keyword", "Review", "TaggedImage"}
 STATUS_FIELDS = {"success", "status_code", "status_message"}
 SCALAR_PARAM = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 SKIPPED_PARAMETER_LOCATIONS = {"header", "cookie"}
+# Query parameters that may also be passed by position, by namespace: the text of a search is what
+# every caller passes first (``client.search.movie("Alien")``), as path parameters are.
+POSITIONAL_QUERY = {"search": ("query",)}
 
 
 def _listed_entity(path: str) -> str:
@@ -70,8 +73,20 @@ def _param_annotation(schema: Schema, overrides_type: str | None) -> tuple[str, 
     return SCALAR_PARAM.get(kind, "str"), None
 
 
-def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides) -> list[ParamPlan]:
-    """Plan path, query and body parameters in signature order."""
+def plan_parameters(
+    operation: dict[str, Any],
+    where: str,
+    overrides: Overrides,
+    table: ParameterTable | None = None,
+    places: tuple[str, ...] = (),
+) -> list[ParamPlan]:
+    """Plan path, query and body parameters in signature order.
+
+    Descriptions come from ``table`` (``openapi/parameters.yaml``), else from TMDB's document;
+    ``places`` are the names the operation goes by, for entries of the table that apply only there.
+    """
+    table = table if table is not None else load_parameter_table()
+    places = (where, *places)
     params: list[ParamPlan] = []
     for raw in operation.get("parameters", []):
         if raw["in"] in SKIPPED_PARAMETER_LOCATIONS:
@@ -79,21 +94,21 @@ def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides)
         entry = overrides.find("parameters", f"{where} {raw['name']}")
         forced_type = str(entry.data["type"]) if entry and "type" in entry.data else None
         annotation, choices = _param_annotation(raw.get("schema", {}), forced_type)
-        description = (raw.get("description") or "").strip()
+        name = python_identifier(raw["name"])
         default = raw.get("schema", {}).get("default")
+        shown_default = None
         if default is not None and default != "":
-            shown = str(default).lower() if isinstance(default, bool) else default
-            suffix = f"TMDB's default: ``{shown}``."
-            description = f"{description.rstrip('.')}. {suffix}" if description else suffix
+            shown_default = str(default).lower() if isinstance(default, bool) else str(default)
         params.append(
             ParamPlan(
-                name=python_identifier(raw["name"]),
+                name=name,
                 json_name=raw["name"],
                 location=raw["in"],
                 annotation=annotation,
                 required=bool(raw.get("required")) or raw["in"] == "path",
-                description=description,
+                description=_description(table, name, raw["in"], places, raw.get("description")),
                 choices=choices,
+                tmdb_default=shown_default,
             )
         )
     body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
@@ -101,14 +116,15 @@ def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides)
     required = set(body_schema.get("required", []))
     for key, sub in body_schema.get("properties", {}).items():
         annotation, choices = _param_annotation(sub, None)
+        name = python_identifier(key)
         params.append(
             ParamPlan(
-                name=python_identifier(key),
+                name=name,
                 json_name=key,
                 location="body",
                 annotation=annotation,
                 required=key in required,
-                description=_body_description(key, sub),
+                description=_description(table, name, "body", places, _body_text(sub)),
                 choices=choices,
             )
         )
@@ -136,19 +152,47 @@ def is_idempotent(method: str, where: str, overrides: Overrides) -> bool:
     return overrides.find("idempotent_writes", where) is not None
 
 
-def _body_description(key: str, schema: Schema) -> str:
-    """A body field's own description (our v4 document has them), else a plain default."""
+def _description(
+    table: ParameterTable, name: str, location: str, places: tuple[str, ...], tmdb_text: Any
+) -> str:
+    """Our table's description of a parameter, else TMDB's, else a note that neither has one.
+
+    The note keeps a new parameter of an updated document from stopping the generator; the tests
+    fail on it for the pinned document, so it is described in ``openapi/parameters.yaml``.
+    """
+    text = table.describe(name, location, places) or " ".join(str(tmdb_text or "").split())
+    if text:
+        return text
+    where = "field of the request body" if location == "body" else f"{location} parameter"
+    return f"{UNDESCRIBED}; sent as the ``{name}`` {where}"
+
+
+def mark_positional(namespace: str, params: list[ParamPlan]) -> list[ParamPlan]:
+    """Let path parameters, and a search's required ``query``, be passed by position too.
+
+    The positional parameters come first, in order, so the signature stays valid Python.
+    """
+    for param in params:
+        param.positional = param.positional or (
+            param.required and param.name in POSITIONAL_QUERY.get(namespace, ())
+        )
+    return [p for p in params if p.positional] + [p for p in params if not p.positional]
+
+
+def _body_text(schema: Schema) -> str:
+    """A body field's own description (our v4 document has them), with the keys of its items."""
     text = str(schema.get("description") or "").strip()
     items = schema.get("items", {})
     if base_type(schema) == "array" and items.get("properties"):
         keys = ", ".join(f"``{name}``" for name in items["properties"])
         text = f"{text.rstrip('.')}. Each item has the keys {keys}." if text else keys
-    return text or f"The ``{key}`` field of the request body."
+    return text
 
 
 def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
     """Plan every operation and every model of the healed document."""
     planner = ModelPlanner(overrides)
+    table = load_parameter_table()
     operations: list[OperationPlan] = []
     for method, path, operation in iter_operations(healed):
         where = operation_key(method, path)
@@ -187,7 +231,16 @@ def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
                 path=path,
                 summary=(operation.get("summary") or "").strip(),
                 description=(operation.get("description") or "").strip(),
-                params=plan_parameters(operation, where, overrides),
+                params=mark_positional(
+                    op_name.namespace,
+                    plan_parameters(
+                        operation,
+                        where,
+                        overrides,
+                        table,
+                        (op_name.namespace, f"{op_name.namespace}.{op_name.method}"),
+                    ),
+                ),
                 return_annotation=return_annotation,
                 cast_to=cast_to,
                 paginated=page_model is not None,

@@ -12,7 +12,7 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from .docstrings import operation_prose, param_description, shown_type
+from .docstrings import operation_prose, operation_raises, param_description, shown_type
 from .heal import operation_key
 from .ir import ModelPlan, NamespacePlan, OperationPlan, Plan
 
@@ -54,6 +54,11 @@ def linked_type(annotation: str, model_names: set[str], models_page: str) -> str
     return "".join(parts)
 
 
+def _markdown(text: str) -> str:
+    """Docstring text as Markdown: reStructuredText's double backticks become code spans."""
+    return text.replace("``", "`")
+
+
 def table_text(text: str) -> str:
     """Make text safe inside a Markdown table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
@@ -71,18 +76,16 @@ def table_type(annotation: str, model_names: set[str], models_page: str) -> str:
 def signature(op: OperationPlan) -> str:
     """The sync method's ``def`` line as the generated resource module spells it.
 
-    Path parameters are positional-only, everything else keyword-only; optional parameters default
-    to None (meaning "leave it to TMDB").
+    Path parameters (and the ``query`` of a search) may be passed by position or by keyword,
+    everything else by keyword only; optional parameters default to None (meaning "leave it to
+    TMDB").
     """
     lines = [f"def {op.name}(", "    self,"]
-    for p in op.path_params:
-        lines += _parameter_lines(p.name, p.annotation, "")
-    if op.path_params:
-        lines.append("    /,")
-    others = [p for p in op.params if p.location != "path"]
-    if others:
+    for p in op.positional_params:
+        lines += _parameter_lines(p.name, p.annotation, p.default_suffix)
+    if op.keyword_params:
         lines.append("    *,")
-    for p in others:
+    for p in op.keyword_params:
         lines += _parameter_lines(p.name, p.annotation, p.default_suffix)
     lines.append(f") -> {op.sync_return}")
     return "\n".join(lines)
@@ -112,8 +115,8 @@ def method_link(ns: NamespacePlan, op: OperationPlan) -> str:
 
 def example_call(namespace: str, op: OperationPlan) -> str:
     """A short call showing the required arguments, as in the endpoint table."""
-    args = [p.name for p in op.path_params]
-    args += [f"{p.name}=..." for p in op.params if p.location != "path" and p.required]
+    args = [p.name for p in op.positional_params]
+    args += [f"{p.name}=..." for p in op.keyword_params if p.required]
     return f"client.{namespace}.{op.name}({', '.join(args)})"
 
 
@@ -144,6 +147,7 @@ class MethodEntry:
     async_returns: str
     paginated: bool
     item: str | None
+    raises: list[tuple[str, str]]
 
 
 @dataclass
@@ -196,6 +200,7 @@ def namespace_page(
                 async_returns=linked_type(op.async_return, model_names, MODELS_FROM_NAMESPACE),
                 paginated=op.paginated,
                 item=item,
+                raises=[(name, _markdown(when)) for name, when in operation_raises(op)],
             )
         )
     return NamespacePage(

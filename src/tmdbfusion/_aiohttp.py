@@ -9,7 +9,7 @@ the httpx backend (a refused connection is ``httpx.ConnectError``, hence
 I/O and decompression; no httpx transport or connection pool is involved, which is where the
 httpx backend spends most of its time under concurrency.
 
-Installed with ``pip install tmdbfusion[aiohttp]``; this module imports aiohttp only when an
+Installed with ``pip install tmdbfusion-sdk[aiohttp]``; this module imports aiohttp only when an
 ``AiohttpSender`` is created.
 """
 

@@ -6,7 +6,7 @@ Pass ``cache=`` to :class:`~tmdbfusion.TMDBClient` or :class:`~tmdbfusion.AsyncT
 - a file path: :class:`SQLiteCache`, shared by the processes of one machine;
 - ``True``: :class:`SQLiteCache` in the platform's user cache directory;
 - ``"redis://host:port/db"``: :class:`RedisCache`, shared by many machines
-  (``pip install 'tmdbfusion[redis]'``);
+  (``pip install 'tmdbfusion-sdk[redis]'``);
 - any object implementing :class:`CacheBackend` (and, for the async client, optionally
   :class:`AsyncCacheBackend`).
 

@@ -9,7 +9,7 @@ is needed; ``refresh()`` fetches the current ones when that matters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 
@@ -21,15 +21,22 @@ __all__ = ["AsyncImageURLs", "ImageURLs"]
 ORIGINAL = "original"
 
 
+# What refresh() accepts, so a broken configuration is refused instead of breaking every URL: an
+# https base URL, and at least one size per kind, each like "w500", "h632" or "original".
+_BaseURL = Annotated[str, msgspec.Meta(pattern=r"^https://[^\s/]+/\S*$")]
+_Size = Annotated[str, msgspec.Meta(pattern=r"^(?:[wh][1-9][0-9]{0,4}|original)$")]
+_Sizes = Annotated[tuple[_Size, ...], msgspec.Meta(min_length=1)]
+
+
 class _ImagesConfiguration(msgspec.Struct, frozen=True):
     """The ``images`` part of TMDB's ``/configuration`` response."""
 
-    secure_base_url: str
-    backdrop_sizes: tuple[str, ...]
-    logo_sizes: tuple[str, ...]
-    poster_sizes: tuple[str, ...]
-    profile_sizes: tuple[str, ...]
-    still_sizes: tuple[str, ...]
+    secure_base_url: _BaseURL
+    backdrop_sizes: _Sizes
+    logo_sizes: _Sizes
+    poster_sizes: _Sizes
+    profile_sizes: _Sizes
+    still_sizes: _Sizes
 
 
 class _Configuration(msgspec.Struct, frozen=True):
@@ -165,7 +172,14 @@ class ImageURLs(_ImageURLBuilder):
         self._client = client
 
     def refresh(self) -> None:
-        """Fetch TMDB's current image configuration and use it from now on."""
+        """Fetch TMDB's current image configuration and use it from now on.
+
+        Raises
+        ------
+        ResponseValidationError
+            When the configuration has no https base URL or no real sizes (``"w500"``,
+            ``"h632"``, ``"original"``); the configuration in use is kept.
+        """
         configuration = self._client._request("GET", "/3/configuration", cast_to=_Configuration)
         self._apply(configuration)
 
@@ -184,7 +198,14 @@ class AsyncImageURLs(_ImageURLBuilder):
         self._client = client
 
     async def refresh(self) -> None:
-        """Fetch TMDB's current image configuration and use it from now on."""
+        """Fetch TMDB's current image configuration and use it from now on.
+
+        Raises
+        ------
+        ResponseValidationError
+            When the configuration has no https base URL or no real sizes (``"w500"``,
+            ``"h632"``, ``"original"``); the configuration in use is kept.
+        """
         configuration = await self._client._request(
             "GET", "/3/configuration", cast_to=_Configuration
         )

@@ -267,5 +267,5 @@ def test_open_backend_refuses_anything_else(
 
 def test_a_missing_redis_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "redis", None)
-    with pytest.raises(ImportError, match=r"tmdbfusion\[redis\]"):
+    with pytest.raises(ImportError, match=r"tmdbfusion-sdk\[redis\]"):
         open_backend("redis://127.0.0.1:6379/0")

@@ -30,9 +30,17 @@ def _documented(op: OperationPlan) -> tuple[list[tuple[str, str, str, str | None
     assert isinstance(function, ast.FunctionDef)
     args = function.args
     params = [("self", "POSITIONAL_ONLY", "", None)]
+    assert [a.arg for a in args.posonlyargs] == []  # every argument may be passed by keyword
+    positional = args.args[1:]
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     params += [
-        (a.arg, "POSITIONAL_ONLY", ast.unparse(a.annotation) if a.annotation else "", None)
-        for a in args.posonlyargs[1:]
+        (
+            a.arg,
+            "POSITIONAL_OR_KEYWORD",
+            ast.unparse(a.annotation) if a.annotation else "",
+            None if default is None else ast.unparse(default),
+        )
+        for a, default in zip(positional, defaults, strict=True)
     ]
     for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         annotation = ast.unparse(arg.annotation) if arg.annotation else ""
@@ -49,8 +57,7 @@ def _real(
     signature = inspect.signature(getattr(resource, op.name))
     params = []
     for p in signature.parameters.values():
-        # `self` has no annotation and, unlike the path parameters after it, is not positional-only
-        # by syntax; the documented form lists it first all the same.
+        # `self` has no annotation; the documented form lists it first all the same.
         kind = "POSITIONAL_ONLY" if p.name == "self" else p.kind.name
         annotation = "" if p.annotation is inspect.Parameter.empty else _normalized(p.annotation)
         default = None if p.default is inspect.Parameter.empty else repr(p.default)
@@ -127,7 +134,7 @@ def test_signature_layout() -> None:
         cast_to="MovieDetails",
     )
     assert reference.signature(op) == (
-        "def details(\n    self,\n    movie_id: int,\n    /,\n    *,\n    value: float,\n"
+        "def details(\n    self,\n    movie_id: int,\n    *,\n    value: float,\n"
         "    language: str | None = None,\n) -> MovieDetails"
     )
 

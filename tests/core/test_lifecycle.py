@@ -17,6 +17,7 @@ import pytest
 import respx
 
 import tmdbfusion
+import tmdbfusion.exceptions
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._resource import AsyncResource, SyncResource
@@ -27,14 +28,19 @@ from .fakes import API_KEY, FIGHT_CLUB, MovieDetails, MoviePage
 
 
 def test_the_package_exports() -> None:
-    assert tmdbfusion.__version__ == "0.1.0"
-    assert set(tmdbfusion.__all__) == {
-        "TMDBClient",
-        "AsyncTMDBClient",
-        "PacingBudget",
-        "TokenBucket",
-        "__version__",
-    }
+    exported_errors = {name for name in tmdbfusion.__all__ if name.endswith("Error")}
+    assert (
+        set(tmdbfusion.__all__)
+        == {
+            "TMDBClient",
+            "AsyncTMDBClient",
+            "PacingBudget",
+            "TokenBucket",
+            "__version__",
+        }
+        | exported_errors
+    )
+    assert exported_errors == set(tmdbfusion.exceptions.__all__)
     assert issubclass(TMDBClient, SyncNamespaces)
     assert issubclass(AsyncTMDBClient, AsyncNamespaces)
 

@@ -132,7 +132,7 @@ def test_standard_headers(api: respx.MockRouter, client: TMDBClient) -> None:
     request = route.calls.last.request
     assert request.headers["accept"] == "application/json"
     assert request.headers["user-agent"] == f"tmdbfusion/{tmdbfusion.__version__}"
-    assert request.headers["user-agent"] == "tmdbfusion/0.1.0"
+    assert request.headers["user-agent"] == "tmdbfusion/0.2.0"
     assert "content-type" not in request.headers
     assert request.content == b""
     assert request.extensions["timeout"] == httpx.Timeout(30.0).as_dict()

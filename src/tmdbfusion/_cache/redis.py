@@ -23,7 +23,7 @@ _MATCH = "tmdbfusion:*"
 _BATCH = 500
 _INSTALL_HINT = (
     "cache= got a Redis URL, but the redis package is not installed; "
-    "install it with: pip install 'tmdbfusion[redis]'"
+    "install it with: pip install 'tmdbfusion-sdk[redis]'"
 )
 
 

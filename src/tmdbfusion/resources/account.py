@@ -31,7 +31,6 @@ class AccountResource(SyncResource):
     def add_favorite(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -45,19 +44,46 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         favorite : bool
-            The ``favorite`` field of the request body.
+            True marks the title as a favorite, False removes the mark.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -80,7 +106,6 @@ class AccountResource(SyncResource):
     def add_to_watchlist(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -94,19 +119,46 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         watchlist : bool
-            The ``watchlist`` field of the request body.
+            True puts the title on the watchlist, False takes it off.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -129,7 +181,6 @@ class AccountResource(SyncResource):
     def details(
         self,
         account_id: int,
-        /,
         *,
         session_id: str | None = None,
     ) -> AccountDetails:
@@ -140,13 +191,40 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         AccountDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -163,7 +241,6 @@ class AccountResource(SyncResource):
     def favorite_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -177,21 +254,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -217,7 +326,6 @@ class AccountResource(SyncResource):
     def favorite_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -231,21 +339,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -271,7 +411,6 @@ class AccountResource(SyncResource):
     def lists(
         self,
         account_id: int,
-        /,
         *,
         page: int | None = None,
         session_id: str | None = None,
@@ -283,17 +422,45 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -311,7 +478,6 @@ class AccountResource(SyncResource):
     def rated_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -325,21 +491,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -365,7 +563,6 @@ class AccountResource(SyncResource):
     def rated_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -379,21 +576,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -419,7 +648,6 @@ class AccountResource(SyncResource):
     def rated_tv_episodes(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -433,21 +661,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvEpisodeSummaryPage page of TvEpisodeSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -473,7 +733,6 @@ class AccountResource(SyncResource):
     def watchlist_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -487,21 +746,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -527,7 +818,6 @@ class AccountResource(SyncResource):
     def watchlist_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -541,21 +831,53 @@ class AccountResource(SyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -585,7 +907,6 @@ class AsyncAccountResource(AsyncResource):
     async def add_favorite(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -599,19 +920,46 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         favorite : bool
-            The ``favorite`` field of the request body.
+            True marks the title as a favorite, False removes the mark.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -634,7 +982,6 @@ class AsyncAccountResource(AsyncResource):
     async def add_to_watchlist(
         self,
         account_id: int,
-        /,
         *,
         media_type: str,
         media_id: int,
@@ -648,19 +995,46 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         media_type : str
-            The ``media_type`` field of the request body.
+            Whether ``media_id`` is a movie (``"movie"``) or a TV series (``"tv"``).
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie or series to add or remove.
         watchlist : bool
-            The ``watchlist`` field of the request body.
+            True puts the title on the watchlist, False takes it off.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -683,7 +1057,6 @@ class AsyncAccountResource(AsyncResource):
     async def details(
         self,
         account_id: int,
-        /,
         *,
         session_id: str | None = None,
     ) -> AccountDetails:
@@ -694,13 +1067,40 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         AccountDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -717,7 +1117,6 @@ class AsyncAccountResource(AsyncResource):
     def favorite_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -731,21 +1130,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -771,7 +1202,6 @@ class AsyncAccountResource(AsyncResource):
     def favorite_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -785,21 +1215,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -825,7 +1287,6 @@ class AsyncAccountResource(AsyncResource):
     def lists(
         self,
         account_id: int,
-        /,
         *,
         page: int | None = None,
         session_id: str | None = None,
@@ -837,17 +1298,45 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -865,7 +1354,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -879,21 +1367,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -919,7 +1439,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -933,21 +1452,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -973,7 +1524,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_tv_episodes(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -987,21 +1537,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvEpisodeSummaryPage page of TvEpisodeSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1027,7 +1609,6 @@ class AsyncAccountResource(AsyncResource):
     def watchlist_movies(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1041,21 +1622,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1081,7 +1694,6 @@ class AsyncAccountResource(AsyncResource):
     def watchlist_tv(
         self,
         account_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1095,21 +1707,53 @@ class AsyncAccountResource(AsyncResource):
         Parameters
         ----------
         account_id : int
-            The ``account_id`` path parameter.
+            TMDB's id of the account, from ``account.details``; sessions of the account may use
+            any value.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

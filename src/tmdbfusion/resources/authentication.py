@@ -30,6 +30,20 @@ class AuthenticationResource(SyncResource):
         Returns
         -------
         GuestSession
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``GuestSession``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -47,6 +61,20 @@ class AuthenticationResource(SyncResource):
         Returns
         -------
         RequestToken
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RequestToken``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -66,11 +94,35 @@ class AuthenticationResource(SyncResource):
         Parameters
         ----------
         request_token : str
-            The ``request_token`` field of the request body.
+            A request token from ``authentication.create_request_token``, approved by the user
+            (or validated with their login); it is secret, and the SDK masks it in logs and
+            error messages.
 
         Returns
         -------
         Session
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Session``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -93,11 +145,34 @@ class AuthenticationResource(SyncResource):
         Parameters
         ----------
         access_token : str
-            The ``access_token`` field of the request body.
+            A v4 user access token to turn into a v3 session; it is secret, and the SDK masks it
+            in logs and error messages.
 
         Returns
         -------
         Session
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Session``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -120,11 +195,35 @@ class AuthenticationResource(SyncResource):
         Parameters
         ----------
         session_id : str
-            The ``session_id`` field of the request body.
+            The user session to end, from ``authentication.create_session``; it is secret, and
+            the SDK masks it in logs and error messages.
 
         Returns
         -------
         SuccessResponse
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``SuccessResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -146,6 +245,20 @@ class AuthenticationResource(SyncResource):
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -170,15 +283,40 @@ class AuthenticationResource(SyncResource):
         Parameters
         ----------
         username : str
-            The ``username`` field of the request body.
+            The TMDB user's login name.
         password : str
-            The ``password`` field of the request body.
+            The TMDB user's password; prefer the approval flow where you can; it is secret, and
+            the SDK masks it in logs and error messages.
         request_token : str
-            The ``request_token`` field of the request body.
+            A request token from ``authentication.create_request_token``, approved by the user
+            (or validated with their login); it is secret, and the SDK masks it in logs and
+            error messages.
 
         Returns
         -------
         RequestToken
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RequestToken``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -205,6 +343,20 @@ class AsyncAuthenticationResource(AsyncResource):
         Returns
         -------
         GuestSession
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``GuestSession``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -222,6 +374,20 @@ class AsyncAuthenticationResource(AsyncResource):
         Returns
         -------
         RequestToken
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RequestToken``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -241,11 +407,35 @@ class AsyncAuthenticationResource(AsyncResource):
         Parameters
         ----------
         request_token : str
-            The ``request_token`` field of the request body.
+            A request token from ``authentication.create_request_token``, approved by the user
+            (or validated with their login); it is secret, and the SDK masks it in logs and
+            error messages.
 
         Returns
         -------
         Session
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Session``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -268,11 +458,34 @@ class AsyncAuthenticationResource(AsyncResource):
         Parameters
         ----------
         access_token : str
-            The ``access_token`` field of the request body.
+            A v4 user access token to turn into a v3 session; it is secret, and the SDK masks it
+            in logs and error messages.
 
         Returns
         -------
         Session
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Session``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -295,11 +508,35 @@ class AsyncAuthenticationResource(AsyncResource):
         Parameters
         ----------
         session_id : str
-            The ``session_id`` field of the request body.
+            The user session to end, from ``authentication.create_session``; it is secret, and
+            the SDK masks it in logs and error messages.
 
         Returns
         -------
         SuccessResponse
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``SuccessResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -321,6 +558,20 @@ class AsyncAuthenticationResource(AsyncResource):
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -345,15 +596,40 @@ class AsyncAuthenticationResource(AsyncResource):
         Parameters
         ----------
         username : str
-            The ``username`` field of the request body.
+            The TMDB user's login name.
         password : str
-            The ``password`` field of the request body.
+            The TMDB user's password; prefer the approval flow where you can; it is secret, and
+            the SDK masks it in logs and error messages.
         request_token : str
-            The ``request_token`` field of the request body.
+            A request token from ``authentication.create_request_token``, approved by the user
+            (or validated with their login); it is secret, and the SDK masks it in logs and
+            error messages.
 
         Returns
         -------
         RequestToken
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RequestToken``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",

@@ -36,17 +36,40 @@ class ChangesResource(SyncResource):
         Parameters
         ----------
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         ChangedSummaryPage page of ChangedSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ChangedSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -73,17 +96,40 @@ class ChangesResource(SyncResource):
         Parameters
         ----------
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         ChangedSummaryPage page of ChangedSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ChangedSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -110,17 +156,40 @@ class ChangesResource(SyncResource):
         Parameters
         ----------
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         ChangedSummaryPage page of ChangedSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ChangedSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -153,17 +222,40 @@ class AsyncChangesResource(AsyncResource):
         Parameters
         ----------
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         ChangedSummaryPage page of ChangedSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ChangedSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -190,17 +282,40 @@ class AsyncChangesResource(AsyncResource):
         Parameters
         ----------
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         ChangedSummaryPage page of ChangedSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ChangedSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -227,17 +342,40 @@ class AsyncChangesResource(AsyncResource):
         Parameters
         ----------
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         ChangedSummaryPage page of ChangedSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ChangedSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

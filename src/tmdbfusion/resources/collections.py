@@ -21,7 +21,6 @@ class CollectionsResource(SyncResource):
     def details(
         self,
         collection_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> CollectionDetails:
@@ -32,13 +31,37 @@ class CollectionsResource(SyncResource):
         Parameters
         ----------
         collection_id : int
-            The ``collection_id`` path parameter.
+            TMDB's id of the collection, e.g. 10 for the Star Wars collection.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         CollectionDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``collection_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -55,7 +78,6 @@ class CollectionsResource(SyncResource):
     def images(
         self,
         collection_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -67,16 +89,40 @@ class CollectionsResource(SyncResource):
         Parameters
         ----------
         collection_id : int
-            The ``collection_id`` path parameter.
+            TMDB's id of the collection, e.g. 10 for the Star Wars collection.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         CollectionImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``collection_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -94,7 +140,6 @@ class CollectionsResource(SyncResource):
     def translations(
         self,
         collection_id: int,
-        /,
     ) -> CollectionTranslations:
         """Translations.
 
@@ -103,11 +148,31 @@ class CollectionsResource(SyncResource):
         Parameters
         ----------
         collection_id : int
-            The ``collection_id`` path parameter.
+            TMDB's id of the collection, e.g. 10 for the Star Wars collection.
 
         Returns
         -------
         CollectionTranslations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``collection_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionTranslations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -125,7 +190,6 @@ class AsyncCollectionsResource(AsyncResource):
     async def details(
         self,
         collection_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> CollectionDetails:
@@ -136,13 +200,37 @@ class AsyncCollectionsResource(AsyncResource):
         Parameters
         ----------
         collection_id : int
-            The ``collection_id`` path parameter.
+            TMDB's id of the collection, e.g. 10 for the Star Wars collection.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         CollectionDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``collection_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -159,7 +247,6 @@ class AsyncCollectionsResource(AsyncResource):
     async def images(
         self,
         collection_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -171,16 +258,40 @@ class AsyncCollectionsResource(AsyncResource):
         Parameters
         ----------
         collection_id : int
-            The ``collection_id`` path parameter.
+            TMDB's id of the collection, e.g. 10 for the Star Wars collection.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         CollectionImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``collection_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -198,7 +309,6 @@ class AsyncCollectionsResource(AsyncResource):
     async def translations(
         self,
         collection_id: int,
-        /,
     ) -> CollectionTranslations:
         """Translations.
 
@@ -207,11 +317,31 @@ class AsyncCollectionsResource(AsyncResource):
         Parameters
         ----------
         collection_id : int
-            The ``collection_id`` path parameter.
+            TMDB's id of the collection, e.g. 10 for the Star Wars collection.
 
         Returns
         -------
         CollectionTranslations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``collection_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionTranslations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

@@ -21,7 +21,6 @@ class CompaniesResource(SyncResource):
     def alternative_names(
         self,
         company_id: int,
-        /,
     ) -> AlternativeNames:
         """Get the company details by ID.
 
@@ -30,11 +29,31 @@ class CompaniesResource(SyncResource):
         Parameters
         ----------
         company_id : int
-            The ``company_id`` path parameter.
+            TMDB's id of the production company, e.g. 420 for Marvel Studios.
 
         Returns
         -------
         AlternativeNames
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``company_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AlternativeNames``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -48,7 +67,6 @@ class CompaniesResource(SyncResource):
     def details(
         self,
         company_id: int,
-        /,
     ) -> CompanyDetails:
         """Get the company details by ID.
 
@@ -57,11 +75,31 @@ class CompaniesResource(SyncResource):
         Parameters
         ----------
         company_id : int
-            The ``company_id`` path parameter.
+            TMDB's id of the production company, e.g. 420 for Marvel Studios.
 
         Returns
         -------
         CompanyDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``company_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CompanyDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -75,7 +113,6 @@ class CompaniesResource(SyncResource):
     def images(
         self,
         company_id: int,
-        /,
     ) -> Images:
         """Get the company logos by id.
 
@@ -84,11 +121,31 @@ class CompaniesResource(SyncResource):
         Parameters
         ----------
         company_id : int
-            The ``company_id`` path parameter.
+            TMDB's id of the production company, e.g. 420 for Marvel Studios.
 
         Returns
         -------
         Images
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``company_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Images``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -106,7 +163,6 @@ class AsyncCompaniesResource(AsyncResource):
     async def alternative_names(
         self,
         company_id: int,
-        /,
     ) -> AlternativeNames:
         """Get the company details by ID.
 
@@ -115,11 +171,31 @@ class AsyncCompaniesResource(AsyncResource):
         Parameters
         ----------
         company_id : int
-            The ``company_id`` path parameter.
+            TMDB's id of the production company, e.g. 420 for Marvel Studios.
 
         Returns
         -------
         AlternativeNames
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``company_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AlternativeNames``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -133,7 +209,6 @@ class AsyncCompaniesResource(AsyncResource):
     async def details(
         self,
         company_id: int,
-        /,
     ) -> CompanyDetails:
         """Get the company details by ID.
 
@@ -142,11 +217,31 @@ class AsyncCompaniesResource(AsyncResource):
         Parameters
         ----------
         company_id : int
-            The ``company_id`` path parameter.
+            TMDB's id of the production company, e.g. 420 for Marvel Studios.
 
         Returns
         -------
         CompanyDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``company_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CompanyDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -160,7 +255,6 @@ class AsyncCompaniesResource(AsyncResource):
     async def images(
         self,
         company_id: int,
-        /,
     ) -> Images:
         """Get the company logos by id.
 
@@ -169,11 +263,31 @@ class AsyncCompaniesResource(AsyncResource):
         Parameters
         ----------
         company_id : int
-            The ``company_id`` path parameter.
+            TMDB's id of the production company, e.g. 420 for Marvel Studios.
 
         Returns
         -------
         Images
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``company_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Images``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

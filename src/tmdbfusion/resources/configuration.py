@@ -32,11 +32,32 @@ class ConfigurationResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         list[Country]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[Country]``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -57,6 +78,20 @@ class ConfigurationResource(SyncResource):
         Returns
         -------
         Configuration
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Configuration``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -74,6 +109,20 @@ class ConfigurationResource(SyncResource):
         Returns
         -------
         list[DepartmentJobs]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[DepartmentJobs]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -91,6 +140,20 @@ class ConfigurationResource(SyncResource):
         Returns
         -------
         list[Language]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[Language]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -108,6 +171,20 @@ class ConfigurationResource(SyncResource):
         Returns
         -------
         list[str]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[str]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -125,6 +202,20 @@ class ConfigurationResource(SyncResource):
         Returns
         -------
         list[CountryTimezones]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[CountryTimezones]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -148,11 +239,32 @@ class AsyncConfigurationResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         list[Country]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[Country]``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -173,6 +285,20 @@ class AsyncConfigurationResource(AsyncResource):
         Returns
         -------
         Configuration
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Configuration``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -190,6 +316,20 @@ class AsyncConfigurationResource(AsyncResource):
         Returns
         -------
         list[DepartmentJobs]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[DepartmentJobs]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -207,6 +347,20 @@ class AsyncConfigurationResource(AsyncResource):
         Returns
         -------
         list[Language]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[Language]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -224,6 +378,20 @@ class AsyncConfigurationResource(AsyncResource):
         Returns
         -------
         list[str]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[str]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -241,6 +409,20 @@ class AsyncConfigurationResource(AsyncResource):
         Returns
         -------
         list[CountryTimezones]
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``list[CountryTimezones]``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",

@@ -19,7 +19,6 @@ class CreditsResource(SyncResource):
     def details(
         self,
         credit_id: str,
-        /,
         *,
         language: str | None = None,
     ) -> CreditDetails:
@@ -30,13 +29,37 @@ class CreditsResource(SyncResource):
         Parameters
         ----------
         credit_id : str
-            The ``credit_id`` path parameter.
+            TMDB's id of one credit, the ``credit_id`` of a cast or crew entry.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         CreditDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``credit_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CreditDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -57,7 +80,6 @@ class AsyncCreditsResource(AsyncResource):
     async def details(
         self,
         credit_id: str,
-        /,
         *,
         language: str | None = None,
     ) -> CreditDetails:
@@ -68,13 +90,37 @@ class AsyncCreditsResource(AsyncResource):
         Parameters
         ----------
         credit_id : str
-            The ``credit_id`` path parameter.
+            TMDB's id of one credit, the ``credit_id`` of a cast or crew entry.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         CreditDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``credit_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CreditDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

@@ -88,95 +88,137 @@ class DiscoverResource(SyncResource):
         Parameters
         ----------
         certification : str, optional
-            use in conjunction with `region`.
+            Only titles with exactly this age rating, e.g. ``"R"``; give
+            ``certification_country`` too.
         certification_gte : str, optional
-            use in conjunction with `region`.
+            Only titles rated at least this age rating in ``certification_country``'s order,
+            e.g. ``"PG-13"``.
         certification_lte : str, optional
-            use in conjunction with `region`.
+            Only titles rated at most this age rating in ``certification_country``'s order.
         certification_country : str, optional
-            use in conjunction with the `certification`, `certification.gte` and
-            `certification.lte` filters.
+            The country whose age ratings the ``certification`` filters use, an ISO 3166-1 code
+            such as ``"US"``.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         include_video : bool, optional
-            TMDB's default: ``false``.
+            Whether to include entries that are video releases rather than films. TMDB's
+            default: ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         primary_release_year : int, optional
-            The ``primary_release_year`` query parameter.
+            Only movies whose first release was in this year.
         primary_release_date_gte : str | datetime.date, optional
-            The ``primary_release_date_gte`` query parameter.
+            Only movies first released on or after this date (``datetime.date`` or
+            ``"YYYY-MM-DD"``).
         primary_release_date_lte : str | datetime.date, optional
-            The ``primary_release_date_lte`` query parameter.
+            Only movies first released on or before this date.
         region : str, optional
-            The ``region`` query parameter.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
         release_date_gte : str | datetime.date, optional
-            The ``release_date_gte`` query parameter.
+            Only movies with a release (of any type, in ``region`` when given) on or after this
+            date.
         release_date_lte : str | datetime.date, optional
-            The ``release_date_lte`` query parameter.
+            Only movies with a release (of any type, in ``region`` when given) on or before this
+            date.
         sort_by : str, optional
-            TMDB's default: ``popularity.desc``. One of ``original_title.asc``,
-            ``original_title.desc``, ``popularity.asc``, ``popularity.desc``, ``revenue.asc``,
-            ``revenue.desc``, ``primary_release_date.asc``, ``title.asc``, ``title.desc``,
+            Field and direction to sort the results by, e.g. ``"popularity.desc"`` or
+            ``"vote_average.desc"``. TMDB's default: ``popularity.desc``. One of
+            ``original_title.asc``, ``original_title.desc``, ``popularity.asc``,
+            ``popularity.desc``, ``revenue.asc``, ``revenue.desc``,
+            ``primary_release_date.asc``, ``title.asc``, ``title.desc``,
             ``primary_release_date.desc``, ``vote_average.asc``, ``vote_average.desc``,
             ``vote_count.asc``, ``vote_count.desc``.
         vote_average_gte : float, optional
-            The ``vote_average_gte`` query parameter.
+            Only titles whose average rating (0 to 10) is at least this.
         vote_average_lte : float, optional
-            The ``vote_average_lte`` query parameter.
+            Only titles whose average rating (0 to 10) is at most this.
         vote_count_gte : float, optional
-            The ``vote_count_gte`` query parameter.
+            Only titles with at least this many votes; a few hundred filters out barely rated
+            ones.
         vote_count_lte : float, optional
-            The ``vote_count_lte`` query parameter.
+            Only titles with at most this many votes.
         watch_region : str, optional
-            use in conjunction with `with_watch_monetization_types ` or `with_watch_providers `.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
         with_cast : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only movies with these people in the cast, as person ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_companies : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles made by these companies, as company ids; ``"1,2"`` means both, ``"1|2"``
+            either.
         with_crew : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only movies with these people in the crew, as person ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_genres : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles in these genres, as genre ids from ``genres.movie`` or ``genres.tv``;
+            ``"28,12"`` means both, ``"28|12"`` either.
         with_keywords : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles tagged with these keywords, as keyword ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_origin_country : str, optional
-            The ``with_origin_country`` query parameter.
+            Only titles produced in this country, an ISO 3166-1 code such as ``"JP"``.
         with_original_language : str, optional
-            The ``with_original_language`` query parameter.
+            Only titles originally in this language, an ISO 639-1 code such as ``"ko"``.
         with_people : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only movies with these people in the cast or crew, as person ids; ``"1,2"`` means
+            both, ``"1|2"`` either.
         with_release_type : int, optional
-            possible values are: [1, 2, 3, 4, 5, 6] can be a comma (`AND`) or pipe (`OR`)
-            separated query, can be used in conjunction with `region`.
+            Only movies with releases of these types: 1 premiere, 2 limited theatrical, 3
+            theatrical, 4 digital, 5 physical, 6 TV; ``"2|3"`` means either (in ``region`` when
+            given).
         with_runtime_gte : int, optional
-            The ``with_runtime_gte`` query parameter.
+            Only titles running at least this many minutes.
         with_runtime_lte : int, optional
-            The ``with_runtime_lte`` query parameter.
+            Only titles running at most this many minutes.
         with_watch_monetization_types : str, optional
-            possible values are: [flatrate, free, ads, rent, buy] use in conjunction with
-            `watch_region`, can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles offered this way in ``watch_region``, ``"flatrate"``, ``"free"``,
+            ``"ads"``, ``"rent"`` or ``"buy"``; ``"rent|buy"`` means either.
         with_watch_providers : str, optional
-            use in conjunction with `watch_region`, can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only titles streamable on these providers in ``watch_region``, as provider ids from
+            ``watch_providers.movie`` or ``watch_providers.tv``; ``"8|337"`` means either.
         without_companies : str, optional
-            The ``without_companies`` query parameter.
+            Leave out titles made by any of these companies, as comma-separated company ids.
         without_genres : str, optional
-            The ``without_genres`` query parameter.
+            Leave out titles in any of these genres, as comma-separated genre ids.
         without_keywords : str, optional
-            The ``without_keywords`` query parameter.
+            Leave out titles tagged with any of these keywords, as comma-separated keyword ids.
         without_watch_providers : str, optional
-            The ``without_watch_providers`` query parameter.
+            Leave out titles available on any of these providers in ``watch_region``.
         year : int, optional
-            The ``year`` query parameter.
+            Only movies released in this year, counting every release date.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -300,85 +342,118 @@ class DiscoverResource(SyncResource):
         Parameters
         ----------
         air_date_gte : str | datetime.date, optional
-            The ``air_date_gte`` query parameter.
+            Only series with an episode airing on or after this date.
         air_date_lte : str | datetime.date, optional
-            The ``air_date_lte`` query parameter.
+            Only series with an episode airing on or before this date.
         first_air_date_year : int, optional
-            The ``first_air_date_year`` query parameter.
+            Only series first aired in this year.
         first_air_date_gte : str | datetime.date, optional
-            The ``first_air_date_gte`` query parameter.
+            Only series first aired on or after this date (``datetime.date`` or
+            ``"YYYY-MM-DD"``).
         first_air_date_lte : str | datetime.date, optional
-            The ``first_air_date_lte`` query parameter.
+            Only series first aired on or before this date.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         include_null_first_air_dates : bool, optional
-            TMDB's default: ``false``.
+            Whether to include series that have no first air date yet. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         screened_theatrically : bool, optional
-            The ``screened_theatrically`` query parameter.
+            Only series that have had a theatrical screening (True) or only those that have not
+            (False).
         sort_by : str, optional
-            TMDB's default: ``popularity.desc``. One of ``first_air_date.asc``,
-            ``first_air_date.desc``, ``name.asc``, ``name.desc``, ``original_name.asc``,
-            ``original_name.desc``, ``popularity.asc``, ``popularity.desc``,
-            ``vote_average.asc``, ``vote_average.desc``, ``vote_count.asc``,
-            ``vote_count.desc``.
+            Field and direction to sort the results by, e.g. ``"popularity.desc"`` or
+            ``"vote_average.desc"``. TMDB's default: ``popularity.desc``. One of
+            ``first_air_date.asc``, ``first_air_date.desc``, ``name.asc``, ``name.desc``,
+            ``original_name.asc``, ``original_name.desc``, ``popularity.asc``,
+            ``popularity.desc``, ``vote_average.asc``, ``vote_average.desc``,
+            ``vote_count.asc``, ``vote_count.desc``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
         vote_average_gte : float, optional
-            The ``vote_average_gte`` query parameter.
+            Only titles whose average rating (0 to 10) is at least this.
         vote_average_lte : float, optional
-            The ``vote_average_lte`` query parameter.
+            Only titles whose average rating (0 to 10) is at most this.
         vote_count_gte : float, optional
-            The ``vote_count_gte`` query parameter.
+            Only titles with at least this many votes; a few hundred filters out barely rated
+            ones.
         vote_count_lte : float, optional
-            The ``vote_count_lte`` query parameter.
+            Only titles with at most this many votes.
         watch_region : str, optional
-            use in conjunction with `with_watch_monetization_types ` or `with_watch_providers `.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
         with_companies : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles made by these companies, as company ids; ``"1,2"`` means both, ``"1|2"``
+            either.
         with_genres : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles in these genres, as genre ids from ``genres.movie`` or ``genres.tv``;
+            ``"28,12"`` means both, ``"28|12"`` either.
         with_keywords : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles tagged with these keywords, as keyword ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_networks : int, optional
-            The ``with_networks`` query parameter.
+            Only series broadcast by these networks, as network ids, e.g. ``"213"`` for Netflix.
         with_origin_country : str, optional
-            The ``with_origin_country`` query parameter.
+            Only titles produced in this country, an ISO 3166-1 code such as ``"JP"``.
         with_original_language : str, optional
-            The ``with_original_language`` query parameter.
+            Only titles originally in this language, an ISO 639-1 code such as ``"ko"``.
         with_runtime_gte : int, optional
-            The ``with_runtime_gte`` query parameter.
+            Only titles running at least this many minutes.
         with_runtime_lte : int, optional
-            The ``with_runtime_lte`` query parameter.
+            Only titles running at most this many minutes.
         with_status : str, optional
-            possible values are: [0, 1, 2, 3, 4, 5], can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only series in these states: 0 returning, 1 planned, 2 in production, 3 ended, 4
+            canceled, 5 pilot; ``"0|2"`` means either.
         with_watch_monetization_types : str, optional
-            possible values are: [flatrate, free, ads, rent, buy] use in conjunction with
-            `watch_region`, can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles offered this way in ``watch_region``, ``"flatrate"``, ``"free"``,
+            ``"ads"``, ``"rent"`` or ``"buy"``; ``"rent|buy"`` means either.
         with_watch_providers : str, optional
-            use in conjunction with `watch_region`, can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only titles streamable on these providers in ``watch_region``, as provider ids from
+            ``watch_providers.movie`` or ``watch_providers.tv``; ``"8|337"`` means either.
         without_companies : str, optional
-            The ``without_companies`` query parameter.
+            Leave out titles made by any of these companies, as comma-separated company ids.
         without_genres : str, optional
-            The ``without_genres`` query parameter.
+            Leave out titles in any of these genres, as comma-separated genre ids.
         without_keywords : str, optional
-            The ``without_keywords`` query parameter.
+            Leave out titles tagged with any of these keywords, as comma-separated keyword ids.
         without_watch_providers : str, optional
-            The ``without_watch_providers`` query parameter.
+            Leave out titles available on any of these providers in ``watch_region``.
         with_type : str, optional
-            possible values are: [0, 1, 2, 3, 4, 5, 6], can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only series of these kinds: 0 documentary, 1 news, 2 miniseries, 3 reality, 4
+            scripted, 5 talk show, 6 video; ``"2|4"`` means either.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -506,95 +581,137 @@ class AsyncDiscoverResource(AsyncResource):
         Parameters
         ----------
         certification : str, optional
-            use in conjunction with `region`.
+            Only titles with exactly this age rating, e.g. ``"R"``; give
+            ``certification_country`` too.
         certification_gte : str, optional
-            use in conjunction with `region`.
+            Only titles rated at least this age rating in ``certification_country``'s order,
+            e.g. ``"PG-13"``.
         certification_lte : str, optional
-            use in conjunction with `region`.
+            Only titles rated at most this age rating in ``certification_country``'s order.
         certification_country : str, optional
-            use in conjunction with the `certification`, `certification.gte` and
-            `certification.lte` filters.
+            The country whose age ratings the ``certification`` filters use, an ISO 3166-1 code
+            such as ``"US"``.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         include_video : bool, optional
-            TMDB's default: ``false``.
+            Whether to include entries that are video releases rather than films. TMDB's
+            default: ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         primary_release_year : int, optional
-            The ``primary_release_year`` query parameter.
+            Only movies whose first release was in this year.
         primary_release_date_gte : str | datetime.date, optional
-            The ``primary_release_date_gte`` query parameter.
+            Only movies first released on or after this date (``datetime.date`` or
+            ``"YYYY-MM-DD"``).
         primary_release_date_lte : str | datetime.date, optional
-            The ``primary_release_date_lte`` query parameter.
+            Only movies first released on or before this date.
         region : str, optional
-            The ``region`` query parameter.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
         release_date_gte : str | datetime.date, optional
-            The ``release_date_gte`` query parameter.
+            Only movies with a release (of any type, in ``region`` when given) on or after this
+            date.
         release_date_lte : str | datetime.date, optional
-            The ``release_date_lte`` query parameter.
+            Only movies with a release (of any type, in ``region`` when given) on or before this
+            date.
         sort_by : str, optional
-            TMDB's default: ``popularity.desc``. One of ``original_title.asc``,
-            ``original_title.desc``, ``popularity.asc``, ``popularity.desc``, ``revenue.asc``,
-            ``revenue.desc``, ``primary_release_date.asc``, ``title.asc``, ``title.desc``,
+            Field and direction to sort the results by, e.g. ``"popularity.desc"`` or
+            ``"vote_average.desc"``. TMDB's default: ``popularity.desc``. One of
+            ``original_title.asc``, ``original_title.desc``, ``popularity.asc``,
+            ``popularity.desc``, ``revenue.asc``, ``revenue.desc``,
+            ``primary_release_date.asc``, ``title.asc``, ``title.desc``,
             ``primary_release_date.desc``, ``vote_average.asc``, ``vote_average.desc``,
             ``vote_count.asc``, ``vote_count.desc``.
         vote_average_gte : float, optional
-            The ``vote_average_gte`` query parameter.
+            Only titles whose average rating (0 to 10) is at least this.
         vote_average_lte : float, optional
-            The ``vote_average_lte`` query parameter.
+            Only titles whose average rating (0 to 10) is at most this.
         vote_count_gte : float, optional
-            The ``vote_count_gte`` query parameter.
+            Only titles with at least this many votes; a few hundred filters out barely rated
+            ones.
         vote_count_lte : float, optional
-            The ``vote_count_lte`` query parameter.
+            Only titles with at most this many votes.
         watch_region : str, optional
-            use in conjunction with `with_watch_monetization_types ` or `with_watch_providers `.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
         with_cast : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only movies with these people in the cast, as person ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_companies : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles made by these companies, as company ids; ``"1,2"`` means both, ``"1|2"``
+            either.
         with_crew : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only movies with these people in the crew, as person ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_genres : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles in these genres, as genre ids from ``genres.movie`` or ``genres.tv``;
+            ``"28,12"`` means both, ``"28|12"`` either.
         with_keywords : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles tagged with these keywords, as keyword ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_origin_country : str, optional
-            The ``with_origin_country`` query parameter.
+            Only titles produced in this country, an ISO 3166-1 code such as ``"JP"``.
         with_original_language : str, optional
-            The ``with_original_language`` query parameter.
+            Only titles originally in this language, an ISO 639-1 code such as ``"ko"``.
         with_people : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only movies with these people in the cast or crew, as person ids; ``"1,2"`` means
+            both, ``"1|2"`` either.
         with_release_type : int, optional
-            possible values are: [1, 2, 3, 4, 5, 6] can be a comma (`AND`) or pipe (`OR`)
-            separated query, can be used in conjunction with `region`.
+            Only movies with releases of these types: 1 premiere, 2 limited theatrical, 3
+            theatrical, 4 digital, 5 physical, 6 TV; ``"2|3"`` means either (in ``region`` when
+            given).
         with_runtime_gte : int, optional
-            The ``with_runtime_gte`` query parameter.
+            Only titles running at least this many minutes.
         with_runtime_lte : int, optional
-            The ``with_runtime_lte`` query parameter.
+            Only titles running at most this many minutes.
         with_watch_monetization_types : str, optional
-            possible values are: [flatrate, free, ads, rent, buy] use in conjunction with
-            `watch_region`, can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles offered this way in ``watch_region``, ``"flatrate"``, ``"free"``,
+            ``"ads"``, ``"rent"`` or ``"buy"``; ``"rent|buy"`` means either.
         with_watch_providers : str, optional
-            use in conjunction with `watch_region`, can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only titles streamable on these providers in ``watch_region``, as provider ids from
+            ``watch_providers.movie`` or ``watch_providers.tv``; ``"8|337"`` means either.
         without_companies : str, optional
-            The ``without_companies`` query parameter.
+            Leave out titles made by any of these companies, as comma-separated company ids.
         without_genres : str, optional
-            The ``without_genres`` query parameter.
+            Leave out titles in any of these genres, as comma-separated genre ids.
         without_keywords : str, optional
-            The ``without_keywords`` query parameter.
+            Leave out titles tagged with any of these keywords, as comma-separated keyword ids.
         without_watch_providers : str, optional
-            The ``without_watch_providers`` query parameter.
+            Leave out titles available on any of these providers in ``watch_region``.
         year : int, optional
-            The ``year`` query parameter.
+            Only movies released in this year, counting every release date.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -718,85 +835,118 @@ class AsyncDiscoverResource(AsyncResource):
         Parameters
         ----------
         air_date_gte : str | datetime.date, optional
-            The ``air_date_gte`` query parameter.
+            Only series with an episode airing on or after this date.
         air_date_lte : str | datetime.date, optional
-            The ``air_date_lte`` query parameter.
+            Only series with an episode airing on or before this date.
         first_air_date_year : int, optional
-            The ``first_air_date_year`` query parameter.
+            Only series first aired in this year.
         first_air_date_gte : str | datetime.date, optional
-            The ``first_air_date_gte`` query parameter.
+            Only series first aired on or after this date (``datetime.date`` or
+            ``"YYYY-MM-DD"``).
         first_air_date_lte : str | datetime.date, optional
-            The ``first_air_date_lte`` query parameter.
+            Only series first aired on or before this date.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         include_null_first_air_dates : bool, optional
-            TMDB's default: ``false``.
+            Whether to include series that have no first air date yet. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         screened_theatrically : bool, optional
-            The ``screened_theatrically`` query parameter.
+            Only series that have had a theatrical screening (True) or only those that have not
+            (False).
         sort_by : str, optional
-            TMDB's default: ``popularity.desc``. One of ``first_air_date.asc``,
-            ``first_air_date.desc``, ``name.asc``, ``name.desc``, ``original_name.asc``,
-            ``original_name.desc``, ``popularity.asc``, ``popularity.desc``,
-            ``vote_average.asc``, ``vote_average.desc``, ``vote_count.asc``,
-            ``vote_count.desc``.
+            Field and direction to sort the results by, e.g. ``"popularity.desc"`` or
+            ``"vote_average.desc"``. TMDB's default: ``popularity.desc``. One of
+            ``first_air_date.asc``, ``first_air_date.desc``, ``name.asc``, ``name.desc``,
+            ``original_name.asc``, ``original_name.desc``, ``popularity.asc``,
+            ``popularity.desc``, ``vote_average.asc``, ``vote_average.desc``,
+            ``vote_count.asc``, ``vote_count.desc``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
         vote_average_gte : float, optional
-            The ``vote_average_gte`` query parameter.
+            Only titles whose average rating (0 to 10) is at least this.
         vote_average_lte : float, optional
-            The ``vote_average_lte`` query parameter.
+            Only titles whose average rating (0 to 10) is at most this.
         vote_count_gte : float, optional
-            The ``vote_count_gte`` query parameter.
+            Only titles with at least this many votes; a few hundred filters out barely rated
+            ones.
         vote_count_lte : float, optional
-            The ``vote_count_lte`` query parameter.
+            Only titles with at most this many votes.
         watch_region : str, optional
-            use in conjunction with `with_watch_monetization_types ` or `with_watch_providers `.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
         with_companies : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles made by these companies, as company ids; ``"1,2"`` means both, ``"1|2"``
+            either.
         with_genres : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles in these genres, as genre ids from ``genres.movie`` or ``genres.tv``;
+            ``"28,12"`` means both, ``"28|12"`` either.
         with_keywords : str, optional
-            can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles tagged with these keywords, as keyword ids; ``"1,2"`` means both,
+            ``"1|2"`` either.
         with_networks : int, optional
-            The ``with_networks`` query parameter.
+            Only series broadcast by these networks, as network ids, e.g. ``"213"`` for Netflix.
         with_origin_country : str, optional
-            The ``with_origin_country`` query parameter.
+            Only titles produced in this country, an ISO 3166-1 code such as ``"JP"``.
         with_original_language : str, optional
-            The ``with_original_language`` query parameter.
+            Only titles originally in this language, an ISO 639-1 code such as ``"ko"``.
         with_runtime_gte : int, optional
-            The ``with_runtime_gte`` query parameter.
+            Only titles running at least this many minutes.
         with_runtime_lte : int, optional
-            The ``with_runtime_lte`` query parameter.
+            Only titles running at most this many minutes.
         with_status : str, optional
-            possible values are: [0, 1, 2, 3, 4, 5], can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only series in these states: 0 returning, 1 planned, 2 in production, 3 ended, 4
+            canceled, 5 pilot; ``"0|2"`` means either.
         with_watch_monetization_types : str, optional
-            possible values are: [flatrate, free, ads, rent, buy] use in conjunction with
-            `watch_region`, can be a comma (`AND`) or pipe (`OR`) separated query.
+            Only titles offered this way in ``watch_region``, ``"flatrate"``, ``"free"``,
+            ``"ads"``, ``"rent"`` or ``"buy"``; ``"rent|buy"`` means either.
         with_watch_providers : str, optional
-            use in conjunction with `watch_region`, can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only titles streamable on these providers in ``watch_region``, as provider ids from
+            ``watch_providers.movie`` or ``watch_providers.tv``; ``"8|337"`` means either.
         without_companies : str, optional
-            The ``without_companies`` query parameter.
+            Leave out titles made by any of these companies, as comma-separated company ids.
         without_genres : str, optional
-            The ``without_genres`` query parameter.
+            Leave out titles in any of these genres, as comma-separated genre ids.
         without_keywords : str, optional
-            The ``without_keywords`` query parameter.
+            Leave out titles tagged with any of these keywords, as comma-separated keyword ids.
         without_watch_providers : str, optional
-            The ``without_watch_providers`` query parameter.
+            Leave out titles available on any of these providers in ``watch_region``.
         with_type : str, optional
-            possible values are: [0, 1, 2, 3, 4, 5, 6], can be a comma (`AND`) or pipe (`OR`)
-            separated query.
+            Only series of these kinds: 0 documentary, 1 news, 2 miniseries, 3 reality, 4
+            scripted, 5 talk show, 6 video; ``"2|4"`` means either.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

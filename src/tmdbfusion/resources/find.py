@@ -21,7 +21,6 @@ class FindResource(SyncResource):
     def by_id(
         self,
         external_id: str,
-        /,
         *,
         external_source: Literal[
             "imdb_id",
@@ -42,17 +41,42 @@ class FindResource(SyncResource):
         Parameters
         ----------
         external_id : str
-            The ``external_id`` path parameter.
+            The id on the other site, e.g. ``"tt0137523"`` for IMDb; say which site with
+            ``external_source``.
         external_source : str
-            The ``external_source`` query parameter. One of ``imdb_id``, ``facebook_id``,
+            Which site ``external_id`` comes from. One of ``imdb_id``, ``facebook_id``,
             ``instagram_id``, ``tvdb_id``, ``tiktok_id``, ``twitter_id``, ``wikidata_id``,
             ``youtube_id``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         FindById
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``external_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``FindById``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -86,7 +110,6 @@ class AsyncFindResource(AsyncResource):
     async def by_id(
         self,
         external_id: str,
-        /,
         *,
         external_source: Literal[
             "imdb_id",
@@ -107,17 +130,42 @@ class AsyncFindResource(AsyncResource):
         Parameters
         ----------
         external_id : str
-            The ``external_id`` path parameter.
+            The id on the other site, e.g. ``"tt0137523"`` for IMDb; say which site with
+            ``external_source``.
         external_source : str
-            The ``external_source`` query parameter. One of ``imdb_id``, ``facebook_id``,
+            Which site ``external_id`` comes from. One of ``imdb_id``, ``facebook_id``,
             ``instagram_id``, ``tvdb_id``, ``tiktok_id``, ``twitter_id``, ``wikidata_id``,
             ``youtube_id``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         FindById
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``external_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``FindById``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

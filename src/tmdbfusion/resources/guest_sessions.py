@@ -27,7 +27,6 @@ class GuestSessionsResource(SyncResource):
     def rated_movies(
         self,
         guest_session_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -40,19 +39,50 @@ class GuestSessionsResource(SyncResource):
         Parameters
         ----------
         guest_session_id : str
-            The ``guest_session_id`` path parameter.
+            The guest session whose ratings to list, from
+            ``authentication.create_guest_session``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``guest_session_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -77,7 +107,6 @@ class GuestSessionsResource(SyncResource):
     def rated_tv(
         self,
         guest_session_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -90,19 +119,50 @@ class GuestSessionsResource(SyncResource):
         Parameters
         ----------
         guest_session_id : str
-            The ``guest_session_id`` path parameter.
+            The guest session whose ratings to list, from
+            ``authentication.create_guest_session``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``guest_session_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -127,7 +187,6 @@ class GuestSessionsResource(SyncResource):
     def rated_tv_episodes(
         self,
         guest_session_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -140,19 +199,50 @@ class GuestSessionsResource(SyncResource):
         Parameters
         ----------
         guest_session_id : str
-            The ``guest_session_id`` path parameter.
+            The guest session whose ratings to list, from
+            ``authentication.create_guest_session``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvEpisodeSummaryPage page of TvEpisodeSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``guest_session_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -181,7 +271,6 @@ class AsyncGuestSessionsResource(AsyncResource):
     def rated_movies(
         self,
         guest_session_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -194,19 +283,50 @@ class AsyncGuestSessionsResource(AsyncResource):
         Parameters
         ----------
         guest_session_id : str
-            The ``guest_session_id`` path parameter.
+            The guest session whose ratings to list, from
+            ``authentication.create_guest_session``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``guest_session_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -231,7 +351,6 @@ class AsyncGuestSessionsResource(AsyncResource):
     def rated_tv(
         self,
         guest_session_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -244,19 +363,50 @@ class AsyncGuestSessionsResource(AsyncResource):
         Parameters
         ----------
         guest_session_id : str
-            The ``guest_session_id`` path parameter.
+            The guest session whose ratings to list, from
+            ``authentication.create_guest_session``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``guest_session_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -281,7 +431,6 @@ class AsyncGuestSessionsResource(AsyncResource):
     def rated_tv_episodes(
         self,
         guest_session_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -294,19 +443,50 @@ class AsyncGuestSessionsResource(AsyncResource):
         Parameters
         ----------
         guest_session_id : str
-            The ``guest_session_id`` path parameter.
+            The guest session whose ratings to list, from
+            ``authentication.create_guest_session``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         sort_by : str, optional
-            TMDB's default: ``created_at.asc``. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. TMDB's default: ``created_at.asc``. One of
+            ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvEpisodeSummaryPage page of TvEpisodeSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``guest_session_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

@@ -22,7 +22,6 @@ class KeywordsResource(SyncResource):
     def details(
         self,
         keyword_id: int,
-        /,
     ) -> KeywordDetails:
         """Details.
 
@@ -31,11 +30,31 @@ class KeywordsResource(SyncResource):
         Parameters
         ----------
         keyword_id : int
-            The ``keyword_id`` path parameter.
+            TMDB's id of the keyword (``keyword.id`` from a keyword search).
 
         Returns
         -------
         KeywordDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``keyword_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``KeywordDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -49,7 +68,6 @@ class KeywordsResource(SyncResource):
     def movies(
         self,
         keyword_id: str,
-        /,
         *,
         include_adult: bool | None = None,
         language: str | None = None,
@@ -62,19 +80,45 @@ class KeywordsResource(SyncResource):
         Parameters
         ----------
         keyword_id : str
-            The ``keyword_id`` path parameter.
+            TMDB's id of the keyword (``keyword.id`` from a keyword search).
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``keyword_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -97,7 +141,6 @@ class AsyncKeywordsResource(AsyncResource):
     async def details(
         self,
         keyword_id: int,
-        /,
     ) -> KeywordDetails:
         """Details.
 
@@ -106,11 +149,31 @@ class AsyncKeywordsResource(AsyncResource):
         Parameters
         ----------
         keyword_id : int
-            The ``keyword_id`` path parameter.
+            TMDB's id of the keyword (``keyword.id`` from a keyword search).
 
         Returns
         -------
         KeywordDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``keyword_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``KeywordDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -124,7 +187,6 @@ class AsyncKeywordsResource(AsyncResource):
     def movies(
         self,
         keyword_id: str,
-        /,
         *,
         include_adult: bool | None = None,
         language: str | None = None,
@@ -137,19 +199,45 @@ class AsyncKeywordsResource(AsyncResource):
         Parameters
         ----------
         keyword_id : str
-            The ``keyword_id`` path parameter.
+            TMDB's id of the keyword (``keyword.id`` from a keyword search).
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``keyword_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

@@ -22,7 +22,6 @@ class ListsResource(SyncResource):
     def add_item(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
         media_id: int,
@@ -34,15 +33,41 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie to add to or remove from the list.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -62,7 +87,6 @@ class ListsResource(SyncResource):
     def clear(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
         confirm: bool,
@@ -74,15 +98,42 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         confirm : bool
+            Must be True to empty the list; a safety catch against clearing it by accident.
             TMDB's default: ``false``.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -113,17 +164,41 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         name : str
-            The ``name`` field of the request body.
+            The new list's name, shown on TMDB.
         description : str
-            The ``description`` field of the request body.
+            A description of the new list, shown under its name.
         language : str
-            The ``language`` field of the request body.
+            The language the list is written in, an ISO 639-1 code such as ``"en"``.
 
         Returns
         -------
         ListCreated
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListCreated``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -142,7 +217,6 @@ class ListsResource(SyncResource):
     def delete(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
     ) -> StatusResponse:
@@ -153,13 +227,39 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -177,7 +277,6 @@ class ListsResource(SyncResource):
     def details(
         self,
         list_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -189,15 +288,40 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -215,7 +339,6 @@ class ListsResource(SyncResource):
     def item_status(
         self,
         list_id: int,
-        /,
         *,
         language: str | None = None,
         movie_id: int | None = None,
@@ -227,15 +350,39 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         movie_id : int, optional
-            The ``movie_id`` query parameter.
+            TMDB's id of the movie to look for in the list.
 
         Returns
         -------
         ListItemStatus
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemStatus``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -253,7 +400,6 @@ class ListsResource(SyncResource):
     def remove_item(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
         media_id: int,
@@ -265,15 +411,41 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie to add to or remove from the list.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -297,7 +469,6 @@ class AsyncListsResource(AsyncResource):
     async def add_item(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
         media_id: int,
@@ -309,15 +480,41 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie to add to or remove from the list.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -337,7 +534,6 @@ class AsyncListsResource(AsyncResource):
     async def clear(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
         confirm: bool,
@@ -349,15 +545,42 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         confirm : bool
+            Must be True to empty the list; a safety catch against clearing it by accident.
             TMDB's default: ``false``.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -388,17 +611,41 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         name : str
-            The ``name`` field of the request body.
+            The new list's name, shown on TMDB.
         description : str
-            The ``description`` field of the request body.
+            A description of the new list, shown under its name.
         language : str
-            The ``language`` field of the request body.
+            The language the list is written in, an ISO 639-1 code such as ``"en"``.
 
         Returns
         -------
         ListCreated
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListCreated``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -417,7 +664,6 @@ class AsyncListsResource(AsyncResource):
     async def delete(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
     ) -> StatusResponse:
@@ -428,13 +674,39 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -452,7 +724,6 @@ class AsyncListsResource(AsyncResource):
     async def details(
         self,
         list_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -464,15 +735,40 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -490,7 +786,6 @@ class AsyncListsResource(AsyncResource):
     async def item_status(
         self,
         list_id: int,
-        /,
         *,
         language: str | None = None,
         movie_id: int | None = None,
@@ -502,15 +797,39 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         movie_id : int, optional
-            The ``movie_id`` query parameter.
+            TMDB's id of the movie to look for in the list.
 
         Returns
         -------
         ListItemStatus
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemStatus``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -528,7 +847,6 @@ class AsyncListsResource(AsyncResource):
     async def remove_item(
         self,
         list_id: int,
-        /,
         *,
         session_id: str,
         media_id: int,
@@ -540,15 +858,41 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The ``list_id`` path parameter.
+            TMDB's id of the user list.
         session_id : str
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         media_id : int
-            The ``media_id`` field of the request body.
+            TMDB's id of the movie to add to or remove from the list.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",

@@ -21,7 +21,6 @@ class NetworksResource(SyncResource):
     def alternative_names(
         self,
         network_id: int,
-        /,
     ) -> AlternativeNames:
         """Get the alternative names of a network.
 
@@ -30,11 +29,31 @@ class NetworksResource(SyncResource):
         Parameters
         ----------
         network_id : int
-            The ``network_id`` path parameter.
+            TMDB's id of the TV network, e.g. 213 for Netflix.
 
         Returns
         -------
         AlternativeNames
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``network_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AlternativeNames``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -48,7 +67,6 @@ class NetworksResource(SyncResource):
     def details(
         self,
         network_id: int,
-        /,
     ) -> NetworkDetails:
         """Details.
 
@@ -57,11 +75,31 @@ class NetworksResource(SyncResource):
         Parameters
         ----------
         network_id : int
-            The ``network_id`` path parameter.
+            TMDB's id of the TV network, e.g. 213 for Netflix.
 
         Returns
         -------
         NetworkDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``network_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``NetworkDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -75,7 +113,6 @@ class NetworksResource(SyncResource):
     def images(
         self,
         network_id: int,
-        /,
     ) -> Images:
         """Get the TV network logos by id.
 
@@ -84,11 +121,31 @@ class NetworksResource(SyncResource):
         Parameters
         ----------
         network_id : int
-            The ``network_id`` path parameter.
+            TMDB's id of the TV network, e.g. 213 for Netflix.
 
         Returns
         -------
         Images
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``network_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Images``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -106,7 +163,6 @@ class AsyncNetworksResource(AsyncResource):
     async def alternative_names(
         self,
         network_id: int,
-        /,
     ) -> AlternativeNames:
         """Get the alternative names of a network.
 
@@ -115,11 +171,31 @@ class AsyncNetworksResource(AsyncResource):
         Parameters
         ----------
         network_id : int
-            The ``network_id`` path parameter.
+            TMDB's id of the TV network, e.g. 213 for Netflix.
 
         Returns
         -------
         AlternativeNames
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``network_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AlternativeNames``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -133,7 +209,6 @@ class AsyncNetworksResource(AsyncResource):
     async def details(
         self,
         network_id: int,
-        /,
     ) -> NetworkDetails:
         """Details.
 
@@ -142,11 +217,31 @@ class AsyncNetworksResource(AsyncResource):
         Parameters
         ----------
         network_id : int
-            The ``network_id`` path parameter.
+            TMDB's id of the TV network, e.g. 213 for Netflix.
 
         Returns
         -------
         NetworkDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``network_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``NetworkDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -160,7 +255,6 @@ class AsyncNetworksResource(AsyncResource):
     async def images(
         self,
         network_id: int,
-        /,
     ) -> Images:
         """Get the TV network logos by id.
 
@@ -169,11 +263,31 @@ class AsyncNetworksResource(AsyncResource):
         Parameters
         ----------
         network_id : int
-            The ``network_id`` path parameter.
+            TMDB's id of the TV network, e.g. 213 for Netflix.
 
         Returns
         -------
         Images
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``network_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Images``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

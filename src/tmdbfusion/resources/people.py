@@ -35,7 +35,6 @@ class PeopleResource(SyncResource):
     def changes(
         self,
         person_id: int,
-        /,
         *,
         end_date: str | datetime.date | None = None,
         page: int | None = None,
@@ -48,17 +47,42 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -77,7 +101,6 @@ class PeopleResource(SyncResource):
     def combined_credits(
         self,
         person_id: str,
-        /,
         *,
         language: str | None = None,
     ) -> PersonCombinedCredits:
@@ -88,13 +111,37 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : str
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonCombinedCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonCombinedCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -111,7 +158,6 @@ class PeopleResource(SyncResource):
     def details(
         self,
         person_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -135,18 +181,42 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``changes``, ``combined_credits``,
             ``external_ids``, ``images``, ``movie_credits``, ``tagged_images``,
             ``translations``, ``tv_credits``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -176,7 +246,6 @@ class PeopleResource(SyncResource):
     def external_ids(
         self,
         person_id: int,
-        /,
     ) -> PersonExternalIds:
         """Get the external ID's that belong to a person.
 
@@ -185,11 +254,31 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
 
         Returns
         -------
         PersonExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -203,7 +292,6 @@ class PeopleResource(SyncResource):
     def images(
         self,
         person_id: int,
-        /,
     ) -> PersonImages:
         """Get the profile images that belong to a person.
 
@@ -212,11 +300,31 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
 
         Returns
         -------
         PersonImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -239,6 +347,20 @@ class PeopleResource(SyncResource):
         Returns
         -------
         PersonDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -249,7 +371,6 @@ class PeopleResource(SyncResource):
     def movie_credits(
         self,
         person_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> PersonMovieCredits:
@@ -260,13 +381,37 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonMovieCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonMovieCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -293,15 +438,38 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         PersonSummaryPage page of PersonSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -316,7 +484,6 @@ class PeopleResource(SyncResource):
     def tagged_images(
         self,
         person_id: int,
-        /,
         *,
         page: int | None = None,
     ) -> SyncPage[TaggedImagePage, TaggedImage]:
@@ -327,15 +494,38 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TaggedImagePage page of TaggedImage
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TaggedImagePage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -352,7 +542,6 @@ class PeopleResource(SyncResource):
     def translations(
         self,
         person_id: int,
-        /,
     ) -> PersonTranslations:
         """Get the translations that belong to a person.
 
@@ -361,11 +550,31 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
 
         Returns
         -------
         PersonTranslations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonTranslations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -379,7 +588,6 @@ class PeopleResource(SyncResource):
     def tv_credits(
         self,
         person_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> PersonTvCredits:
@@ -390,13 +598,37 @@ class PeopleResource(SyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonTvCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonTvCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -417,7 +649,6 @@ class AsyncPeopleResource(AsyncResource):
     async def changes(
         self,
         person_id: int,
-        /,
         *,
         end_date: str | datetime.date | None = None,
         page: int | None = None,
@@ -430,17 +661,42 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         end_date : str | datetime.date, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str | datetime.date, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -459,7 +715,6 @@ class AsyncPeopleResource(AsyncResource):
     async def combined_credits(
         self,
         person_id: str,
-        /,
         *,
         language: str | None = None,
     ) -> PersonCombinedCredits:
@@ -470,13 +725,37 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : str
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonCombinedCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonCombinedCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -493,7 +772,6 @@ class AsyncPeopleResource(AsyncResource):
     async def details(
         self,
         person_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -517,18 +795,42 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``changes``, ``combined_credits``,
             ``external_ids``, ``images``, ``movie_credits``, ``tagged_images``,
             ``translations``, ``tv_credits``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -558,7 +860,6 @@ class AsyncPeopleResource(AsyncResource):
     async def external_ids(
         self,
         person_id: int,
-        /,
     ) -> PersonExternalIds:
         """Get the external ID's that belong to a person.
 
@@ -567,11 +868,31 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
 
         Returns
         -------
         PersonExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -585,7 +906,6 @@ class AsyncPeopleResource(AsyncResource):
     async def images(
         self,
         person_id: int,
-        /,
     ) -> PersonImages:
         """Get the profile images that belong to a person.
 
@@ -594,11 +914,31 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
 
         Returns
         -------
         PersonImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -621,6 +961,20 @@ class AsyncPeopleResource(AsyncResource):
         Returns
         -------
         PersonDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -631,7 +985,6 @@ class AsyncPeopleResource(AsyncResource):
     async def movie_credits(
         self,
         person_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> PersonMovieCredits:
@@ -642,13 +995,37 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonMovieCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonMovieCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -675,15 +1052,38 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         PersonSummaryPage page of PersonSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -698,7 +1098,6 @@ class AsyncPeopleResource(AsyncResource):
     def tagged_images(
         self,
         person_id: int,
-        /,
         *,
         page: int | None = None,
     ) -> AsyncPager[TaggedImagePage, TaggedImage]:
@@ -709,15 +1108,38 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TaggedImagePage page of TaggedImage
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TaggedImagePage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -734,7 +1156,6 @@ class AsyncPeopleResource(AsyncResource):
     async def translations(
         self,
         person_id: int,
-        /,
     ) -> PersonTranslations:
         """Get the translations that belong to a person.
 
@@ -743,11 +1164,31 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
 
         Returns
         -------
         PersonTranslations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonTranslations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -761,7 +1202,6 @@ class AsyncPeopleResource(AsyncResource):
     async def tv_credits(
         self,
         person_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> PersonTvCredits:
@@ -772,13 +1212,37 @@ class AsyncPeopleResource(AsyncResource):
         Parameters
         ----------
         person_id : int
-            The ``person_id`` path parameter.
+            TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonTvCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``person_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonTvCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

@@ -32,8 +32,8 @@ class SearchResource(SyncResource):
 
     def collection(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
@@ -46,21 +46,46 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            The ``region`` query parameter.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         CollectionSummaryPage page of CollectionSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -77,8 +102,8 @@ class SearchResource(SyncResource):
 
     def company(
         self,
-        *,
         query: str,
+        *,
         page: int | None = None,
     ) -> SyncPage[CompanySummaryPage, CompanySummary]:
         """Search for companies by their original and alternative names.
@@ -88,15 +113,36 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         CompanySummaryPage page of CompanySummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CompanySummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -110,8 +156,8 @@ class SearchResource(SyncResource):
 
     def keyword(
         self,
-        *,
         query: str,
+        *,
         page: int | None = None,
     ) -> SyncPage[KeywordPage, Keyword]:
         """Search for keywords by their name.
@@ -121,15 +167,36 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"space"``; it must contain something besides spaces.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         KeywordPage page of Keyword
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``KeywordPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -143,8 +210,8 @@ class SearchResource(SyncResource):
 
     def movie(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         primary_release_year: str | None = None,
@@ -159,25 +226,50 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         primary_release_year : str, optional
-            The ``primary_release_year`` query parameter.
+            Only movies whose first release was in this year.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            The ``region`` query parameter.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
         year : str, optional
-            The ``year`` query parameter.
+            Only movies released in this year, counting every release date.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -196,8 +288,8 @@ class SearchResource(SyncResource):
 
     def multi(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
@@ -212,19 +304,43 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MediaResultPage page of MediaResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MediaResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -240,8 +356,8 @@ class SearchResource(SyncResource):
 
     def person(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
@@ -253,19 +369,43 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         PersonSummaryPage page of PersonSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -281,8 +421,8 @@ class SearchResource(SyncResource):
 
     def tv(
         self,
-        *,
         query: str,
+        *,
         first_air_date_year: int | None = None,
         include_adult: bool | None = None,
         language: str | None = None,
@@ -296,23 +436,47 @@ class SearchResource(SyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         first_air_date_year : int, optional
-            Search only the first air date. Valid values are: 1000..9999.
+            Only series first aired in this year.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         year : int, optional
-            Search the first air date and all episode air dates. Valid values are: 1000..9999.
+            Only series with a first air date or any episode air date in this year.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -334,8 +498,8 @@ class AsyncSearchResource(AsyncResource):
 
     def collection(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
@@ -348,21 +512,46 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            The ``region`` query parameter.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
 
         Returns
         -------
         CollectionSummaryPage page of CollectionSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CollectionSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -379,8 +568,8 @@ class AsyncSearchResource(AsyncResource):
 
     def company(
         self,
-        *,
         query: str,
+        *,
         page: int | None = None,
     ) -> AsyncPager[CompanySummaryPage, CompanySummary]:
         """Search for companies by their original and alternative names.
@@ -390,15 +579,36 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         CompanySummaryPage page of CompanySummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``CompanySummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -412,8 +622,8 @@ class AsyncSearchResource(AsyncResource):
 
     def keyword(
         self,
-        *,
         query: str,
+        *,
         page: int | None = None,
     ) -> AsyncPager[KeywordPage, Keyword]:
         """Search for keywords by their name.
@@ -423,15 +633,36 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"space"``; it must contain something besides spaces.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         KeywordPage page of Keyword
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``KeywordPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -445,8 +676,8 @@ class AsyncSearchResource(AsyncResource):
 
     def movie(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         primary_release_year: str | None = None,
@@ -461,25 +692,50 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         primary_release_year : str, optional
-            The ``primary_release_year`` query parameter.
+            Only movies whose first release was in this year.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         region : str, optional
-            The ``region`` query parameter.
+            An ISO 3166-1 country code such as ``"US"``; narrows release dates and titles to
+            that country. The client's ``region`` option fills it when left as None.
         year : str, optional
-            The ``year`` query parameter.
+            Only movies released in this year, counting every release date.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -498,8 +754,8 @@ class AsyncSearchResource(AsyncResource):
 
     def multi(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
@@ -514,19 +770,43 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         MediaResultPage page of MediaResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MediaResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -542,8 +822,8 @@ class AsyncSearchResource(AsyncResource):
 
     def person(
         self,
-        *,
         query: str,
+        *,
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
@@ -555,19 +835,43 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         PersonSummaryPage page of PersonSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -583,8 +887,8 @@ class AsyncSearchResource(AsyncResource):
 
     def tv(
         self,
-        *,
         query: str,
+        *,
         first_air_date_year: int | None = None,
         include_adult: bool | None = None,
         language: str | None = None,
@@ -598,23 +902,47 @@ class AsyncSearchResource(AsyncResource):
         Parameters
         ----------
         query : str
-            The ``query`` query parameter.
+            The text to search for, e.g. ``"Alien"``; it must contain something besides spaces.
         first_air_date_year : int, optional
-            Search only the first air date. Valid values are: 1000..9999.
+            Only series first aired in this year.
         include_adult : bool, optional
-            TMDB's default: ``false``.
+            Whether to include titles and people marked as adult content. TMDB's default:
+            ``false``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         year : int, optional
-            Search the first air date and all episode air dates. Valid values are: 1000..9999.
+            Only series with a first air date or any episode air date in this year.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

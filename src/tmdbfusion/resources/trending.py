@@ -29,7 +29,6 @@ class TrendingResource(SyncResource):
     def all(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> SyncPage[MediaResultPage, MediaResult]:
@@ -40,15 +39,40 @@ class TrendingResource(SyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MediaResultPage page of MediaResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MediaResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -71,7 +95,6 @@ class TrendingResource(SyncResource):
     def movies(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> SyncPage[MovieResultPage, MovieResult]:
@@ -82,15 +105,40 @@ class TrendingResource(SyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MovieResultPage page of MovieResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -113,7 +161,6 @@ class TrendingResource(SyncResource):
     def people(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> SyncPage[PersonResultPage, PersonResult]:
@@ -124,15 +171,40 @@ class TrendingResource(SyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonResultPage page of PersonResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -155,7 +227,6 @@ class TrendingResource(SyncResource):
     def tv(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> SyncPage[TvSeriesResultPage, TvSeriesResult]:
@@ -166,15 +237,40 @@ class TrendingResource(SyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesResultPage page of TvSeriesResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -201,7 +297,6 @@ class AsyncTrendingResource(AsyncResource):
     def all(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> AsyncPager[MediaResultPage, MediaResult]:
@@ -212,15 +307,40 @@ class AsyncTrendingResource(AsyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MediaResultPage page of MediaResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MediaResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -243,7 +363,6 @@ class AsyncTrendingResource(AsyncResource):
     def movies(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> AsyncPager[MovieResultPage, MovieResult]:
@@ -254,15 +373,40 @@ class AsyncTrendingResource(AsyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         MovieResultPage page of MovieResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -285,7 +429,6 @@ class AsyncTrendingResource(AsyncResource):
     def people(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> AsyncPager[PersonResultPage, PersonResult]:
@@ -296,15 +439,40 @@ class AsyncTrendingResource(AsyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         PersonResultPage page of PersonResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``PersonResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -327,7 +495,6 @@ class AsyncTrendingResource(AsyncResource):
     def tv(
         self,
         time_window: Literal["day", "week"],
-        /,
         *,
         language: str | None = None,
     ) -> AsyncPager[TvSeriesResultPage, TvSeriesResult]:
@@ -338,15 +505,40 @@ class AsyncTrendingResource(AsyncResource):
         Parameters
         ----------
         time_window : str
-            TMDB's default: ``day``. One of ``day``, ``week``.
+            Trending over the last ``"day"`` or the last ``"week"``. TMDB's default: ``day``.
+            One of ``day``, ``week``.
         language : str, optional
-            `ISO-639-1`-`ISO-3166-1` code. TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesResultPage page of TvSeriesResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``time_window`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesResultPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

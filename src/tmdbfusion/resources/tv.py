@@ -44,7 +44,6 @@ class TvResource(SyncResource):
     def account_states(
         self,
         series_id: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -56,15 +55,43 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -82,7 +109,6 @@ class TvResource(SyncResource):
     def add_rating(
         self,
         series_id: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -95,17 +121,45 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -127,7 +181,6 @@ class TvResource(SyncResource):
     def aggregate_credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesAggregateCredits:
@@ -138,13 +191,37 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesAggregateCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAggregateCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -172,17 +249,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -198,7 +298,6 @@ class TvResource(SyncResource):
     def alternative_titles(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesAlternativeTitles:
         """Get the alternative titles that have been added to a TV show.
 
@@ -207,11 +306,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesAlternativeTitles
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAlternativeTitles``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -225,7 +344,6 @@ class TvResource(SyncResource):
     def changes(
         self,
         series_id: int,
-        /,
         *,
         end_date: str | None = None,
         page: int | None = None,
@@ -238,17 +356,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         end_date : str, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -267,7 +410,6 @@ class TvResource(SyncResource):
     def content_ratings(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesContentRatings:
         """Get the content ratings that have been added to a TV show.
 
@@ -276,11 +418,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesContentRatings
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesContentRatings``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -294,7 +456,6 @@ class TvResource(SyncResource):
     def credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesCredits:
@@ -305,13 +466,37 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -328,7 +513,6 @@ class TvResource(SyncResource):
     def delete_rating(
         self,
         series_id: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -340,15 +524,43 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -367,7 +579,6 @@ class TvResource(SyncResource):
     def details(
         self,
         series_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -401,7 +612,7 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
@@ -410,11 +621,35 @@ class TvResource(SyncResource):
             ``recommendations``, ``reviews``, ``screened_theatrically``, ``similar``,
             ``translations``, ``videos``, ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -454,7 +689,6 @@ class TvResource(SyncResource):
     def episode_groups(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesEpisodeGroups:
         """Get the episode groups that have been added to a TV show.
 
@@ -463,11 +697,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesEpisodeGroups
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesEpisodeGroups``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -481,7 +735,6 @@ class TvResource(SyncResource):
     def external_ids(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesExternalIds:
         """Get a list of external IDs that have been added to a TV show.
 
@@ -490,11 +743,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -508,7 +781,6 @@ class TvResource(SyncResource):
     def images(
         self,
         series_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -520,16 +792,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvSeriesImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -547,7 +843,6 @@ class TvResource(SyncResource):
     def keywords(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesKeywords:
         """Get a list of keywords that have been added to a TV show.
 
@@ -556,11 +851,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesKeywords
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesKeywords``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -581,6 +896,20 @@ class TvResource(SyncResource):
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return self._client._request(
             "GET",
@@ -591,7 +920,6 @@ class TvResource(SyncResource):
     def lists(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -603,17 +931,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -642,17 +995,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -678,15 +1054,38 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -701,7 +1100,6 @@ class TvResource(SyncResource):
     def recommendations(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -713,17 +1111,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -741,7 +1164,6 @@ class TvResource(SyncResource):
     def reviews(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -753,17 +1175,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ReviewPage page of Review
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ReviewPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -781,7 +1228,6 @@ class TvResource(SyncResource):
     def screened_theatrically(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesScreenedTheatrically:
         """Get the seasons and episodes that have screened theatrically.
 
@@ -790,11 +1236,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesScreenedTheatrically
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesScreenedTheatrically``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -808,7 +1274,6 @@ class TvResource(SyncResource):
     def similar(
         self,
         series_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -820,17 +1285,42 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : str
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -858,15 +1348,38 @@ class TvResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -881,7 +1394,6 @@ class TvResource(SyncResource):
     def translations(
         self,
         series_id: int,
-        /,
     ) -> Translations:
         """Get the translations that have been added to a TV show.
 
@@ -890,11 +1402,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -908,7 +1440,6 @@ class TvResource(SyncResource):
     def videos(
         self,
         series_id: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -920,15 +1451,40 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -946,7 +1502,6 @@ class TvResource(SyncResource):
     def watch_providers(
         self,
         series_id: int,
-        /,
     ) -> WatchProviders:
         """Get the list of streaming providers we have for a TV show.
 
@@ -955,11 +1510,31 @@ class TvResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -977,7 +1552,6 @@ class AsyncTvResource(AsyncResource):
     async def account_states(
         self,
         series_id: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -989,15 +1563,43 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1015,7 +1617,6 @@ class AsyncTvResource(AsyncResource):
     async def add_rating(
         self,
         series_id: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -1028,17 +1629,45 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -1060,7 +1689,6 @@ class AsyncTvResource(AsyncResource):
     async def aggregate_credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesAggregateCredits:
@@ -1071,13 +1699,37 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesAggregateCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAggregateCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1105,17 +1757,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1131,7 +1806,6 @@ class AsyncTvResource(AsyncResource):
     async def alternative_titles(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesAlternativeTitles:
         """Get the alternative titles that have been added to a TV show.
 
@@ -1140,11 +1814,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesAlternativeTitles
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesAlternativeTitles``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1158,7 +1852,6 @@ class AsyncTvResource(AsyncResource):
     async def changes(
         self,
         series_id: int,
-        /,
         *,
         end_date: str | None = None,
         page: int | None = None,
@@ -1171,17 +1864,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         end_date : str, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1200,7 +1918,6 @@ class AsyncTvResource(AsyncResource):
     async def content_ratings(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesContentRatings:
         """Get the content ratings that have been added to a TV show.
 
@@ -1209,11 +1926,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesContentRatings
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesContentRatings``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1227,7 +1964,6 @@ class AsyncTvResource(AsyncResource):
     async def credits(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeriesCredits:
@@ -1238,13 +1974,37 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1261,7 +2021,6 @@ class AsyncTvResource(AsyncResource):
     async def delete_rating(
         self,
         series_id: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -1273,15 +2032,43 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -1300,7 +2087,6 @@ class AsyncTvResource(AsyncResource):
     async def details(
         self,
         series_id: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -1334,7 +2120,7 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
@@ -1343,11 +2129,35 @@ class AsyncTvResource(AsyncResource):
             ``recommendations``, ``reviews``, ``screened_theatrically``, ``similar``,
             ``translations``, ``videos``, ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1387,7 +2197,6 @@ class AsyncTvResource(AsyncResource):
     async def episode_groups(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesEpisodeGroups:
         """Get the episode groups that have been added to a TV show.
 
@@ -1396,11 +2205,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesEpisodeGroups
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesEpisodeGroups``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1414,7 +2243,6 @@ class AsyncTvResource(AsyncResource):
     async def external_ids(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesExternalIds:
         """Get a list of external IDs that have been added to a TV show.
 
@@ -1423,11 +2251,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1441,7 +2289,6 @@ class AsyncTvResource(AsyncResource):
     async def images(
         self,
         series_id: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -1453,16 +2300,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvSeriesImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1480,7 +2351,6 @@ class AsyncTvResource(AsyncResource):
     async def keywords(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesKeywords:
         """Get a list of keywords that have been added to a TV show.
 
@@ -1489,11 +2359,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesKeywords
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesKeywords``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1514,6 +2404,20 @@ class AsyncTvResource(AsyncResource):
         Returns
         -------
         TvSeriesDetails
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesDetails``.
+        ClientClosedError
+            When the client was closed before the call.
         """
         return await self._client._request(
             "GET",
@@ -1524,7 +2428,6 @@ class AsyncTvResource(AsyncResource):
     def lists(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1536,17 +2439,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1575,17 +2503,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         timezone : str, optional
-            The ``timezone`` query parameter.
+            An IANA time zone such as ``"America/New_York"``, which decides what "today" means.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1611,15 +2562,38 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1634,7 +2608,6 @@ class AsyncTvResource(AsyncResource):
     def recommendations(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1646,17 +2619,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1674,7 +2672,6 @@ class AsyncTvResource(AsyncResource):
     def reviews(
         self,
         series_id: int,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1686,17 +2683,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ReviewPage page of Review
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ReviewPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1714,7 +2736,6 @@ class AsyncTvResource(AsyncResource):
     async def screened_theatrically(
         self,
         series_id: int,
-        /,
     ) -> TvSeriesScreenedTheatrically:
         """Get the seasons and episodes that have screened theatrically.
 
@@ -1723,11 +2744,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         TvSeriesScreenedTheatrically
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesScreenedTheatrically``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1741,7 +2782,6 @@ class AsyncTvResource(AsyncResource):
     def similar(
         self,
         series_id: str,
-        /,
         *,
         language: str | None = None,
         page: int | None = None,
@@ -1753,17 +2793,42 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : str
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1791,15 +2856,38 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -1814,7 +2902,6 @@ class AsyncTvResource(AsyncResource):
     async def translations(
         self,
         series_id: int,
-        /,
     ) -> Translations:
         """Get the translations that have been added to a TV show.
 
@@ -1823,11 +2910,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1841,7 +2948,6 @@ class AsyncTvResource(AsyncResource):
     async def videos(
         self,
         series_id: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -1853,15 +2959,40 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -1879,7 +3010,6 @@ class AsyncTvResource(AsyncResource):
     async def watch_providers(
         self,
         series_id: int,
-        /,
     ) -> WatchProviders:
         """Get the list of streaming providers we have for a TV show.
 
@@ -1888,11 +3018,31 @@ class AsyncTvResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

@@ -19,7 +19,6 @@ class TvEpisodeGroupsResource(SyncResource):
     def details(
         self,
         tv_episode_group_id: str,
-        /,
     ) -> TvEpisodeGroupDetails:
         """Get the details of a TV episode group.
 
@@ -28,11 +27,31 @@ class TvEpisodeGroupsResource(SyncResource):
         Parameters
         ----------
         tv_episode_group_id : str
-            The ``tv_episode_group_id`` path parameter.
+            TMDB's id of the episode group, from ``tv.episode_groups``.
 
         Returns
         -------
         TvEpisodeGroupDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``tv_episode_group_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeGroupDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -50,7 +69,6 @@ class AsyncTvEpisodeGroupsResource(AsyncResource):
     async def details(
         self,
         tv_episode_group_id: str,
-        /,
     ) -> TvEpisodeGroupDetails:
         """Get the details of a TV episode group.
 
@@ -59,11 +77,31 @@ class AsyncTvEpisodeGroupsResource(AsyncResource):
         Parameters
         ----------
         tv_episode_group_id : str
-            The ``tv_episode_group_id`` path parameter.
+            TMDB's id of the episode group, from ``tv.episode_groups``.
 
         Returns
         -------
         TvEpisodeGroupDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``tv_episode_group_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeGroupDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

@@ -32,7 +32,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -44,19 +43,48 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -78,7 +106,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -91,21 +118,50 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -129,7 +185,6 @@ class TvEpisodesResource(SyncResource):
     def changes(
         self,
         episode_id: int,
-        /,
     ) -> Changes:
         """Get the recent changes for a TV episode.
 
@@ -138,11 +193,31 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         episode_id : int
-            The ``episode_id`` path parameter.
+            TMDB's id of the episode itself (``episode.id``), not its number.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``episode_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -158,7 +233,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvEpisodeCredits:
@@ -169,17 +243,42 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvEpisodeCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -200,7 +299,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -212,19 +310,48 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -247,7 +374,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal["account_states", "credits", "external_ids", "images", "translations", "videos"]
@@ -262,21 +388,46 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``credits``,
             ``external_ids``, ``images``, ``translations``, ``videos``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvEpisodeDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -308,7 +459,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: str,
-        /,
     ) -> TvEpisodeExternalIds:
         """Get a list of external IDs that have been added to a TV episode.
 
@@ -317,15 +467,36 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : str
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
 
         Returns
         -------
         TvEpisodeExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -343,7 +514,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -355,20 +525,45 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvEpisodeImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -390,7 +585,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
     ) -> Translations:
         """Get the translations that have been added to a TV episode.
 
@@ -399,15 +593,36 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -425,7 +640,6 @@ class TvEpisodesResource(SyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -437,19 +651,45 @@ class TvEpisodesResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -475,7 +715,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -487,19 +726,48 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         AccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``AccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -521,7 +789,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         value: float,
         guest_session_id: str | None = None,
@@ -534,21 +801,50 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         value : float
-            The ``value`` field of the request body.
+            The rating to give, from 0.5 to 10 in steps of 0.5.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -572,7 +868,6 @@ class AsyncTvEpisodesResource(AsyncResource):
     async def changes(
         self,
         episode_id: int,
-        /,
     ) -> Changes:
         """Get the recent changes for a TV episode.
 
@@ -581,11 +876,31 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         episode_id : int
-            The ``episode_id`` path parameter.
+            TMDB's id of the episode itself (``episode.id``), not its number.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``episode_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -601,7 +916,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvEpisodeCredits:
@@ -612,17 +926,42 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvEpisodeCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -643,7 +982,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
@@ -655,19 +993,48 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -690,7 +1057,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal["account_states", "credits", "external_ids", "images", "translations", "videos"]
@@ -705,21 +1071,46 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``credits``,
             ``external_ids``, ``images``, ``translations``, ``videos``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvEpisodeDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -751,7 +1142,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: str,
-        /,
     ) -> TvEpisodeExternalIds:
         """Get a list of external IDs that have been added to a TV episode.
 
@@ -760,15 +1150,36 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : str
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
 
         Returns
         -------
         TvEpisodeExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -786,7 +1197,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -798,20 +1208,45 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvEpisodeImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvEpisodeImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -833,7 +1268,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
     ) -> Translations:
         """Get the translations that have been added to a TV episode.
 
@@ -842,15 +1276,36 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -868,7 +1323,6 @@ class AsyncTvEpisodesResource(AsyncResource):
         series_id: int,
         season_number: int,
         episode_number: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -880,19 +1334,45 @@ class AsyncTvEpisodesResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         episode_number : int
-            The ``episode_number`` path parameter.
+            Number of the episode within its season, from 1.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number``, ``episode_number``
+            (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

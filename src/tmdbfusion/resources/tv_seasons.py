@@ -32,7 +32,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -44,17 +43,45 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         TvSeasonAccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonAccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -74,7 +101,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeasonAggregateCredits:
@@ -87,15 +113,39 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeasonAggregateCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonAggregateCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -113,7 +163,6 @@ class TvSeasonsResource(SyncResource):
     def changes(
         self,
         season_id: int,
-        /,
         *,
         end_date: str | None = None,
         page: int | None = None,
@@ -126,17 +175,42 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         season_id : int
-            The ``season_id`` path parameter.
+            TMDB's id of the season itself (``season.id``), not its number.
         end_date : str, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``season_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -156,7 +230,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeasonCredits:
@@ -167,15 +240,39 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeasonCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -194,7 +291,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -218,20 +314,44 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
             ``credits``, ``external_ids``, ``images``, ``translations``, ``videos``,
             ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeasonDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -263,7 +383,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
     ) -> TvSeasonExternalIds:
         """Get a list of external IDs that have been added to a TV season.
 
@@ -272,13 +391,33 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
 
         Returns
         -------
         TvSeasonExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -294,7 +433,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -306,18 +444,42 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvSeasonImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -337,7 +499,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
     ) -> Translations:
         """Get the translations for a TV season.
 
@@ -346,13 +507,33 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -368,7 +549,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -380,17 +560,42 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -410,7 +615,6 @@ class TvSeasonsResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> WatchProviders:
@@ -421,15 +625,39 @@ class TvSeasonsResource(SyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -452,7 +680,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
@@ -464,17 +691,45 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         session_id : str, optional
-            The ``session_id`` query parameter.
+            A user session from ``authentication.create_session``; the request acts on that
+            user's account; it is secret, and the SDK masks it in logs and error messages.
         guest_session_id : str, optional
-            The ``guest_session_id`` query parameter.
+            A guest session from ``authentication.create_guest_session``, used instead of
+            ``session_id`` to rate without an account; it is secret, and the SDK masks it in
+            logs and error messages.
 
         Returns
         -------
         TvSeasonAccountStates
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked, or the session is
+            invalid or expired (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonAccountStates``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -494,7 +749,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeasonAggregateCredits:
@@ -507,15 +761,39 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeasonAggregateCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonAggregateCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -533,7 +811,6 @@ class AsyncTvSeasonsResource(AsyncResource):
     async def changes(
         self,
         season_id: int,
-        /,
         *,
         end_date: str | None = None,
         page: int | None = None,
@@ -546,17 +823,42 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         season_id : int
-            The ``season_id`` path parameter.
+            TMDB's id of the season itself (``season.id``), not its number.
         end_date : str, optional
-            The ``end_date`` query parameter.
+            End of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); TMDB
+            keeps changes for about two weeks.
         page : int, optional
-            TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         start_date : str, optional
-            The ``start_date`` query parameter.
+            Start of the window of changes, a date (``datetime.date`` or ``"YYYY-MM-DD"``); at
+            most 14 days before ``end_date``.
 
         Returns
         -------
         Changes
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``season_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Changes``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -576,7 +878,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> TvSeasonCredits:
@@ -587,15 +888,39 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeasonCredits
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonCredits``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -614,7 +939,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         append_to_response: Sequence[
             Literal[
@@ -638,20 +962,44 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
             of the same name on the result. One of ``account_states``, ``aggregate_credits``,
             ``credits``, ``external_ids``, ``images``, ``translations``, ``videos``,
             ``watch/providers``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         TvSeasonDetails
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -683,7 +1031,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
     ) -> TvSeasonExternalIds:
         """Get a list of external IDs that have been added to a TV season.
 
@@ -692,13 +1039,33 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
 
         Returns
         -------
         TvSeasonExternalIds
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonExternalIds``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -714,7 +1081,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         include_image_language: str | None = None,
         language: str | None = None,
@@ -726,18 +1092,42 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         include_image_language : str, optional
-            specify a comma separated list of ISO-639-1 values to query, for example:
-            `en-US,null`.
+            Languages of the images to include besides ``language``, comma-separated ISO 639-1
+            codes; ``"null"`` stands for images without text, e.g. ``"en,null"``.
         language : str, optional
-            The ``language`` query parameter.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         TvSeasonImages
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeasonImages``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -757,7 +1147,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
     ) -> Translations:
         """Get the translations for a TV season.
 
@@ -766,13 +1155,33 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
 
         Returns
         -------
         Translations
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Translations``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -788,7 +1197,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         include_video_language: str | None = None,
         language: str | None = None,
@@ -800,17 +1208,42 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         include_video_language : str, optional
-            filter the list results by language, supports more than one value by using a comma.
+            Languages of the videos to include besides ``language``, comma-separated ISO 639-1
+            codes, e.g. ``"en,fr"``.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         Videos
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``Videos``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -830,7 +1263,6 @@ class AsyncTvSeasonsResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        /,
         *,
         language: str | None = None,
     ) -> WatchProviders:
@@ -841,15 +1273,39 @@ class AsyncTvSeasonsResource(AsyncResource):
         Parameters
         ----------
         series_id : int
-            The ``series_id`` path parameter.
+            TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
-            The ``season_number`` path parameter.
+            Number of the season within the series; 0 holds the specials.
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         WatchProviders
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``series_id``, ``season_number`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviders``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

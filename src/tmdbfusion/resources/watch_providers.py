@@ -30,13 +30,35 @@ class WatchProvidersResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
         watch_region : str, optional
-            The ``watch_region`` query parameter.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
 
         Returns
         -------
         WatchProviderList
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviderList``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -62,11 +84,32 @@ class WatchProvidersResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         WatchProviderRegionList
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviderRegionList``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -90,13 +133,35 @@ class WatchProvidersResource(SyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
         watch_region : str, optional
-            The ``watch_region`` query parameter.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
 
         Returns
         -------
         WatchProviderList
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviderList``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -125,13 +190,35 @@ class AsyncWatchProvidersResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
         watch_region : str, optional
-            The ``watch_region`` query parameter.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
 
         Returns
         -------
         WatchProviderList
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviderList``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -157,11 +244,32 @@ class AsyncWatchProvidersResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
 
         Returns
         -------
         WatchProviderRegionList
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviderRegionList``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -185,13 +293,35 @@ class AsyncWatchProvidersResource(AsyncResource):
         Parameters
         ----------
         language : str, optional
-            TMDB's default: ``en-US``.
+            Language of the names in the answer, e.g. ``"en-US"``; the client's ``language``
+            option fills it when left as None. TMDB's default: ``en-US``.
         watch_region : str, optional
-            The ``watch_region`` query parameter.
+            The country whose streaming offers the watch filters look at, an ISO 3166-1 code
+            such as ``"GB"``; the watch provider lists are for that country.
 
         Returns
         -------
         WatchProviderList
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``WatchProviderList``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",

@@ -68,7 +68,11 @@ def sdk_operations() -> tuple[Operation, ...]:
                 for parameter in inspect.signature(method).parameters.values()
                 if parameter.default is inspect.Parameter.empty
             ]
-            positional = [None for p in required if p.kind is p.POSITIONAL_ONLY]
+            by_position = (
+                inspect.Parameter.POSITIONAL_ONLY,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            )
+            positional = [None for p in required if p.kind in by_position]
             keywords = {p.name: None for p in required if p.kind is p.KEYWORD_ONLY}
             call = method(*positional, **keywords)
             if not isinstance(call, Operation):

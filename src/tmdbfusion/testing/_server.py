@@ -24,6 +24,7 @@ import msgspec
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
 from tmdbfusion._constants import MAX_PAGE
 from tmdbfusion._redact import is_secret_name, redact_text
+from tmdbfusion.images import DEFAULT_CONFIGURATION
 from tmdbfusion.testing._faults import JSON_TYPE, Fault, FaultRule
 from tmdbfusion.testing._operations import Operation, sdk_operations
 from tmdbfusion.testing._samples import page_item_type, sample_value, type_info
@@ -210,6 +211,20 @@ def _builtin_routes() -> tuple[tuple[_Route, ...], dict[str, dict[str, Operation
     return tuple(sorted(routes, key=_Route.specificity)), appendable
 
 
+CONFIGURATION_PATH = "/3/configuration"
+
+
+def real_image_configuration() -> dict[str, Any]:
+    """The ``images`` part of TMDB's ``/3/configuration``, as TMDB publishes it.
+
+    The values are the ones the SDK builds in (``tmdbfusion.images``), checked against recorded
+    answers of TMDB by the tests; ``base_url`` is the plain-HTTP twin of ``secure_base_url``.
+    """
+    images = msgspec.to_builtins(DEFAULT_CONFIGURATION)
+    secure = images["secure_base_url"]
+    return {"base_url": "http://" + secure.removeprefix("https://"), **images}
+
+
 def _split_segments(path: str) -> list[str]:
     return [unquote(part) for part in path.split("/")]
 
@@ -266,6 +281,9 @@ class FakeTMDB:
         How many pages the built-in list endpoints have.
     page_size : int
         Results per page of the built-in list endpoints.
+    port : int
+        Port of 127.0.0.1 to serve on; 0 picks a free one.  ``GET /3/configuration``
+        answers with TMDB's real image configuration, so image URLs work as against TMDB.
 
     Examples
     --------
@@ -286,10 +304,14 @@ class FakeTMDB:
         builtin_routes: bool = True,
         total_pages: int = 3,
         page_size: int = 20,
+        port: int = 0,
     ) -> None:
         for name, count in (("total_pages", total_pages), ("page_size", page_size)):
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise ValueError(f"{name} must be an int of 0 or more; got {count!r}")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise ValueError(f"port must be an int from 0 to 65535; got {port!r}")
+        self._port = port
         self._api_key = api_key
         self._access_token = access_token
         self.total_pages = total_pages
@@ -320,7 +342,7 @@ class FakeTMDB:
         if self._httpd is not None:
             raise RuntimeError("the fake TMDB server is already running")
         self._stopping.clear()
-        httpd = _HTTPServer(("127.0.0.1", 0), _RequestHandler)
+        httpd = _HTTPServer(("127.0.0.1", self._port), _RequestHandler)
         httpd.fake = self
         self._httpd = httpd
         self._serve_thread = threading.Thread(
@@ -489,6 +511,8 @@ class FakeTMDB:
             return self._page(info, item, request, seed)
         parts = self._appendable.get(operation.path, {})
         body = sample_value(info, seed=seed, leave_out=frozenset(parts))
+        if operation.path == CONFIGURATION_PATH and isinstance(body, dict):
+            body["images"] = real_image_configuration()
         if isinstance(body, dict):
             body.update({name: value for name, value in numbers.items() if name in body})
             wanted = request.query.get("append_to_response", "")

@@ -31,7 +31,6 @@ class AccountResource(SyncResource):
     def favorite_movies(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -46,17 +45,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -81,7 +106,6 @@ class AccountResource(SyncResource):
     def favorite_tv(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -96,17 +120,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -131,7 +181,6 @@ class AccountResource(SyncResource):
     def lists(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
     ) -> SyncPage[ListSummaryPage, ListSummary]:
@@ -144,13 +193,36 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -167,7 +239,6 @@ class AccountResource(SyncResource):
     def movie_recommendations(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -182,17 +253,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -217,7 +314,6 @@ class AccountResource(SyncResource):
     def rated_movies(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -232,17 +328,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         RatedMoviePage page of RatedMovie
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RatedMoviePage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -267,7 +389,6 @@ class AccountResource(SyncResource):
     def rated_tv(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -284,17 +405,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         RatedTvSeriesPage page of RatedTvSeries
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RatedTvSeriesPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -319,7 +466,6 @@ class AccountResource(SyncResource):
     def tv_recommendations(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -336,17 +482,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -371,7 +543,6 @@ class AccountResource(SyncResource):
     def watchlist_movies(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -386,17 +557,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -421,7 +618,6 @@ class AccountResource(SyncResource):
     def watchlist_tv(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -436,17 +632,43 @@ class AccountResource(SyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -475,7 +697,6 @@ class AsyncAccountResource(AsyncResource):
     def favorite_movies(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -490,17 +711,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -525,7 +772,6 @@ class AsyncAccountResource(AsyncResource):
     def favorite_tv(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -540,17 +786,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -575,7 +847,6 @@ class AsyncAccountResource(AsyncResource):
     def lists(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
     ) -> AsyncPager[ListSummaryPage, ListSummary]:
@@ -588,13 +859,36 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
 
         Returns
         -------
         ListSummaryPage page of ListSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -611,7 +905,6 @@ class AsyncAccountResource(AsyncResource):
     def movie_recommendations(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -626,17 +919,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -661,7 +980,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_movies(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -676,17 +994,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         RatedMoviePage page of RatedMovie
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RatedMoviePage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -711,7 +1055,6 @@ class AsyncAccountResource(AsyncResource):
     def rated_tv(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -728,17 +1071,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         RatedTvSeriesPage page of RatedTvSeries
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``RatedTvSeriesPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -763,7 +1132,6 @@ class AsyncAccountResource(AsyncResource):
     def tv_recommendations(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -780,17 +1148,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -815,7 +1209,6 @@ class AsyncAccountResource(AsyncResource):
     def watchlist_movies(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -830,17 +1223,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         MovieSummaryPage page of MovieSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``MovieSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -865,7 +1284,6 @@ class AsyncAccountResource(AsyncResource):
     def watchlist_tv(
         self,
         account_object_id: str,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -880,17 +1298,43 @@ class AsyncAccountResource(AsyncResource):
         account_object_id : str
             The user's account object id (``account_id`` in the access token answer).
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
         sort_by : str, optional
-            Order by when the item was added. One of ``created_at.asc``, ``created_at.desc``.
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``created_at.asc``, ``created_at.desc``.
 
         Returns
         -------
         TvSeriesSummaryPage page of TvSeriesSummary
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``account_object_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``TvSeriesSummaryPage``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",

@@ -29,7 +29,6 @@ class ListsResource(SyncResource):
     def add_items(
         self,
         list_id: int,
-        /,
         *,
         items: Sequence[Mapping[str, str | int]],
     ) -> ListItemsResult:
@@ -43,7 +42,7 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         items : Sequence[Mapping[str, str | int]]
             The items to add, each a media type and id, optionally with a comment. Each item has
             the keys ``media_type``, ``media_id``, ``comment``.
@@ -51,6 +50,30 @@ class ListsResource(SyncResource):
         Returns
         -------
         ListItemsResult
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemsResult``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -67,7 +90,6 @@ class ListsResource(SyncResource):
     def clear(
         self,
         list_id: int,
-        /,
     ) -> ListCleared:
         """Clear a list.
 
@@ -78,11 +100,31 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
 
         Returns
         -------
         ListCleared
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListCleared``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -109,19 +151,41 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         name : str
-            The list's title.
+            The new list's name, shown on TMDB.
         iso_639_1 : str
             Language of the list, such as ``en``.
         iso_3166_1 : str, optional
             Country of the list, such as ``GB``.
         description : str, optional
-            What the list is about.
+            A description of the new list, shown under its name.
         public : bool, optional
             Whether anyone may see the list (TMDB's default: ``true``).
 
         Returns
         -------
         ListCreated
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListCreated``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "POST",
@@ -139,7 +203,6 @@ class ListsResource(SyncResource):
     def delete(
         self,
         list_id: int,
-        /,
     ) -> StatusResponse:
         """Delete a list and everything on it. This cannot be undone.
 
@@ -148,11 +211,33 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -167,7 +252,6 @@ class ListsResource(SyncResource):
     def details(
         self,
         list_id: int,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -182,17 +266,42 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         ListDetails page of ListItem
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -210,7 +319,6 @@ class ListsResource(SyncResource):
     def item_status(
         self,
         list_id: int,
-        /,
         *,
         media_id: int,
         media_type: Literal["movie", "tv"],
@@ -225,7 +333,7 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         media_id : int
             The TMDB id of the movie or TV show.
         media_type : str
@@ -234,6 +342,28 @@ class ListsResource(SyncResource):
         Returns
         -------
         ListItemStatus
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemStatus``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "GET",
@@ -257,7 +387,6 @@ class ListsResource(SyncResource):
     def remove_items(
         self,
         list_id: int,
-        /,
         *,
         items: Sequence[Mapping[str, str | int]],
     ) -> ListItemsResult:
@@ -268,7 +397,7 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         items : Sequence[Mapping[str, str | int]]
             The items to remove, each a media type and id. Each item has the keys
             ``media_type``, ``media_id``.
@@ -276,6 +405,30 @@ class ListsResource(SyncResource):
         Returns
         -------
         ListItemsResult
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemsResult``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "DELETE",
@@ -293,7 +446,6 @@ class ListsResource(SyncResource):
     def update(
         self,
         list_id: int,
-        /,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -320,15 +472,16 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         name : str, optional
-            The new title.
+            The new list's name, shown on TMDB.
         description : str, optional
-            The new description.
+            A description of the new list, shown under its name.
         public : bool, optional
             Whether anyone may see the list.
         sort_by : str, optional
-            How the list orders its items. One of ``original_order.asc``,
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``original_order.asc``,
             ``original_order.desc``, ``vote_average.asc``, ``vote_average.desc``,
             ``primary_release_date.asc``, ``primary_release_date.desc``, ``title.asc``,
             ``title.desc``.
@@ -336,6 +489,30 @@ class ListsResource(SyncResource):
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "PUT",
@@ -368,7 +545,6 @@ class ListsResource(SyncResource):
     def update_items(
         self,
         list_id: int,
-        /,
         *,
         items: Sequence[Mapping[str, str | int]],
     ) -> ListItemsResult:
@@ -379,7 +555,7 @@ class ListsResource(SyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         items : Sequence[Mapping[str, str | int]]
             The items to update, each a media type, id and the new comment. Each item has the
             keys ``media_type``, ``media_id``, ``comment``.
@@ -387,6 +563,30 @@ class ListsResource(SyncResource):
         Returns
         -------
         ListItemsResult
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemsResult``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request(
             "PUT",
@@ -408,7 +608,6 @@ class AsyncListsResource(AsyncResource):
     async def add_items(
         self,
         list_id: int,
-        /,
         *,
         items: Sequence[Mapping[str, str | int]],
     ) -> ListItemsResult:
@@ -422,7 +621,7 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         items : Sequence[Mapping[str, str | int]]
             The items to add, each a media type and id, optionally with a comment. Each item has
             the keys ``media_type``, ``media_id``, ``comment``.
@@ -430,6 +629,30 @@ class AsyncListsResource(AsyncResource):
         Returns
         -------
         ListItemsResult
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemsResult``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -446,7 +669,6 @@ class AsyncListsResource(AsyncResource):
     async def clear(
         self,
         list_id: int,
-        /,
     ) -> ListCleared:
         """Clear a list.
 
@@ -457,11 +679,31 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
 
         Returns
         -------
         ListCleared
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListCleared``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -488,19 +730,41 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         name : str
-            The list's title.
+            The new list's name, shown on TMDB.
         iso_639_1 : str
             Language of the list, such as ``en``.
         iso_3166_1 : str, optional
             Country of the list, such as ``GB``.
         description : str, optional
-            What the list is about.
+            A description of the new list, shown under its name.
         public : bool, optional
             Whether anyone may see the list (TMDB's default: ``true``).
 
         Returns
         -------
         ListCreated
+
+        Raises
+        ------
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListCreated``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "POST",
@@ -518,7 +782,6 @@ class AsyncListsResource(AsyncResource):
     async def delete(
         self,
         list_id: int,
-        /,
     ) -> StatusResponse:
         """Delete a list and everything on it. This cannot be undone.
 
@@ -527,11 +790,33 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
 
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -546,7 +831,6 @@ class AsyncListsResource(AsyncResource):
     def details(
         self,
         list_id: int,
-        /,
         *,
         page: int | None = None,
         language: str | None = None,
@@ -561,17 +845,42 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         page : int, optional
-            Which page of results to fetch, from 1. TMDB's default: ``1``.
+            Which page of results to fetch, from 1 to 500; iterating the returned page fetches
+            the next ones for you. TMDB's default: ``1``.
         language : str, optional
-            Language of the translated fields, such as ``en-US``.
+            Language of the translated fields (titles, overviews), as an ISO 639-1 code
+            optionally with an ISO 3166-1 region, e.g. ``"en-US"`` or ``"pt-BR"``; the client's
+            ``language`` option fills it when left as None.
 
         Returns
         -------
         ListDetails page of ListItem
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListDetails``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return self._client._request_page(
             "GET",
@@ -589,7 +898,6 @@ class AsyncListsResource(AsyncResource):
     async def item_status(
         self,
         list_id: int,
-        /,
         *,
         media_id: int,
         media_type: Literal["movie", "tv"],
@@ -604,7 +912,7 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         media_id : int
             The TMDB id of the movie or TV show.
         media_type : str
@@ -613,6 +921,28 @@ class AsyncListsResource(AsyncResource):
         Returns
         -------
         ListItemStatus
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemStatus``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "GET",
@@ -636,7 +966,6 @@ class AsyncListsResource(AsyncResource):
     async def remove_items(
         self,
         list_id: int,
-        /,
         *,
         items: Sequence[Mapping[str, str | int]],
     ) -> ListItemsResult:
@@ -647,7 +976,7 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         items : Sequence[Mapping[str, str | int]]
             The items to remove, each a media type and id. Each item has the keys
             ``media_type``, ``media_id``.
@@ -655,6 +984,30 @@ class AsyncListsResource(AsyncResource):
         Returns
         -------
         ListItemsResult
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemsResult``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "DELETE",
@@ -672,7 +1025,6 @@ class AsyncListsResource(AsyncResource):
     async def update(
         self,
         list_id: int,
-        /,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -699,15 +1051,16 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         name : str, optional
-            The new title.
+            The new list's name, shown on TMDB.
         description : str, optional
-            The new description.
+            A description of the new list, shown under its name.
         public : bool, optional
             Whether anyone may see the list.
         sort_by : str, optional
-            How the list orders its items. One of ``original_order.asc``,
+            Order of the items by when they were added, oldest (``"created_at.asc"``) or newest
+            (``"created_at.desc"``) first. One of ``original_order.asc``,
             ``original_order.desc``, ``vote_average.asc``, ``vote_average.desc``,
             ``primary_release_date.asc``, ``primary_release_date.desc``, ``title.asc``,
             ``title.desc``.
@@ -715,6 +1068,30 @@ class AsyncListsResource(AsyncResource):
         Returns
         -------
         StatusResponse
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``StatusResponse``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "PUT",
@@ -747,7 +1124,6 @@ class AsyncListsResource(AsyncResource):
     async def update_items(
         self,
         list_id: int,
-        /,
         *,
         items: Sequence[Mapping[str, str | int]],
     ) -> ListItemsResult:
@@ -758,7 +1134,7 @@ class AsyncListsResource(AsyncResource):
         Parameters
         ----------
         list_id : int
-            The id of the list.
+            TMDB's id of the user list.
         items : Sequence[Mapping[str, str | int]]
             The items to update, each a media type, id and the new comment. Each item has the
             keys ``media_type``, ``media_id``, ``comment``.
@@ -766,6 +1142,30 @@ class AsyncListsResource(AsyncResource):
         Returns
         -------
         ListItemsResult
+
+        Raises
+        ------
+        NotFoundError
+            When TMDB has nothing for this ``list_id`` (HTTP 404).
+        AuthenticationError
+            When the API key or access token is missing, invalid or revoked (HTTP 401).
+        PermissionDeniedError
+            When the credential may not act on this resource (HTTP 403).
+        BadRequestError
+            When TMDB rejects a parameter value (HTTP 400 or 422).
+        RateLimitError
+            When TMDB still answers HTTP 429 after the client's ``max_retries``.
+        ServerError
+            When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
+            and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
+        ResponseValidationError
+            When a successful answer does not decode into ``ListItemsResult``.
+        ClientClosedError
+            When the client was closed before the call.
+        ValueError
+            Before sending, when an argument is out of range or not one of its allowed values.
+        TypeError
+            Before sending, when an argument has the wrong type.
         """
         return await self._client._request(
             "PUT",
