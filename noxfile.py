@@ -95,6 +95,17 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=NEWEST)
+def mutation(session: nox.Session) -> None:
+    """Mutation-test the hand-written core, scored per module (slow, not a default session).
+
+    ``nox -s mutation -- [MODULE ...] [--reuse | --report] [--max-children N]``; see
+    ``python -m mutation --help`` and the README's Contributing section.
+    """
+    session.install("-e", ".[mutation]")
+    session.run("python", "-m", "mutation", *session.posargs)
+
+
+@nox.session(python=NEWEST)
 def docs(session: nox.Session) -> None:
     """Build the MkDocs site strictly (any warning fails)."""
     session.install("-e", ".", "-r", "docs/requirements.txt")

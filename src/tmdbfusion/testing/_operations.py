@@ -59,9 +59,12 @@ def sdk_operations() -> tuple[Operation, ...]:
         if not isinstance(attribute, functools.cached_property):
             continue
         resource = getattr(client, namespace)
-        for name, method in inspect.getmembers(resource, inspect.ismethod):
-            if name.startswith("_"):
+        # Only the generated class's own methods are operations; what its base class
+        # carries (and what tools such as mutmut attach to it) is not.
+        for name, function in sorted(vars(type(resource)).items()):
+            if name.startswith("_") or not inspect.isfunction(function):
                 continue
+            method = getattr(resource, name)
             # The stand-in never looks at the arguments, so None serves for each required one.
             required = [
                 parameter

@@ -1,0 +1,1 @@
+"""Mutation testing of the hand-written core: ``nox -s mutation`` (see the README, Contributing)."""
