@@ -29,7 +29,8 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite."""
-    session.install("-e", ".[test]")
+    # The CLI and dataset tests need the optional extras.
+    session.install("-e", ".[test,cli,parquet]")
     session.run("pytest", *session.posargs)
 
 
