@@ -360,7 +360,7 @@ def _item_type_of(fetch: Callable[..., Any], item_type: type[Any] | None) -> typ
         return item_type
     try:
         hint = typing.get_type_hints(fetch).get("return")
-    except Exception:  # noqa: BLE001 - lambdas, partials and callables without hints
+    except Exception:
         return None
     return hint if isinstance(hint, type) else None
 
@@ -442,9 +442,7 @@ def harvest(
     """
     plan = _Plan(fetch, ids, out, format, columns, item_type)
     with plan.dataset:
-        results = fetch_many(
-            fetch, plan.todo, concurrency=concurrency, on_progress=on_progress
-        )
+        results = fetch_many(fetch, plan.todo, concurrency=concurrency, on_progress=on_progress)
         for result in results:
             plan.take(result)
     return plan.report
@@ -470,9 +468,7 @@ async def aharvest(
     """
     plan = _Plan(fetch, ids, out, format, columns, item_type)
     with plan.dataset:
-        results = afetch_many(
-            fetch, plan.todo, concurrency=concurrency, on_progress=on_progress
-        )
+        results = afetch_many(fetch, plan.todo, concurrency=concurrency, on_progress=on_progress)
         async for result in results:
             plan.take(result)
     return plan.report

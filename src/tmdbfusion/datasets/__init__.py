@@ -2,7 +2,8 @@
 
 >>> from tmdbfusion.datasets import open_dataset
 >>> from tmdbfusion.models import MovieDetails
->>> with open_dataset("movies.csv", item_type=MovieDetails, columns=["title"]) as out:  # doctest: +SKIP
+>>> dataset = open_dataset("movies.csv", item_type=MovieDetails, columns=["title"])
+>>> with dataset as out:  # doctest: +SKIP
 ...     out.write(client.movies.details(550))
 
 Every format is written item by item, so a harvest of any size never sits in memory:

@@ -121,7 +121,9 @@ def select_columns(available: Sequence[Column], wanted: Iterable[str] | None) ->
             hints = []
             for name in unknown:
                 close = difflib.get_close_matches(name, by_name, n=3)
-                hints.append(f"{name!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+                hints.append(
+                    f"{name!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
+                )
             raise ValueError(
                 f"unknown column(s): {'; '.join(hints)}. Columns are dotted JSON paths such as "
                 "'title' or 'belongs_to_collection.name'."

@@ -14,14 +14,11 @@ import os
 import tempfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tmdbfusion.datasets._base import Dataset, DatasetError, as_record
 from tmdbfusion.datasets._columns import Column, ColumnKind, flat_columns, flatten, select_columns
 from tmdbfusion.datasets._text import JSONLinesDataset
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 __all__ = ["ParquetDataset"]
 
@@ -40,9 +37,9 @@ def _pyarrow() -> Any:
     return pyarrow
 
 
-def _arrow_type(kind: ColumnKind) -> pa.DataType:
+def _arrow_type(kind: ColumnKind) -> Any:
     pa = _pyarrow()
-    types: dict[str, pa.DataType] = {
+    types: dict[str, Any] = {
         "int": pa.int64(),
         "float": pa.float64(),
         "bool": pa.bool_(),
@@ -52,7 +49,7 @@ def _arrow_type(kind: ColumnKind) -> pa.DataType:
     return types[kind]
 
 
-def _count(mask: pa.ChunkedArray | pa.Array) -> int:
+def _count(mask: Any) -> int:
     import pyarrow.compute as pc
 
     return int(pc.sum(mask.cast(_pyarrow().int64())).as_py() or 0)
@@ -94,8 +91,8 @@ class ParquetDataset(Dataset):
         self._columns = resolved
         return resolved
 
-    def schema(self) -> pa.Schema:
-        """The Arrow schema of the file: one field per flat column."""
+    def schema(self) -> Any:
+        """The Arrow schema (``pyarrow.Schema``) of the file: one field per flat column."""
         pa = _pyarrow()
         return pa.schema([(column.name, _arrow_type(column.kind)) for column in self._resolve()])
 
@@ -105,10 +102,10 @@ class ParquetDataset(Dataset):
         ids = self.staging.existing_ids()
         if self.path.exists():
             for batch in self._batches(["id"]):
-                ids.update(batch.column(0).to_pylist())
+                ids.update(int(value) for value in batch.column(0).to_pylist())
         return ids
 
-    def _batches(self, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    def _batches(self, columns: list[str] | None = None) -> Iterator[Any]:
         parquet_file = _pyarrow().parquet.ParquetFile(self.path)
         try:
             yield from parquet_file.iter_batches(batch_size=BATCH_ROWS, columns=columns)
@@ -127,7 +124,7 @@ class ParquetDataset(Dataset):
         self._resolve()
         self.staging.write(as_record(item))
 
-    def _batch(self, records: list[Mapping[str, Any]]) -> pa.RecordBatch:
+    def _batch(self, records: list[Mapping[str, Any]]) -> Any:
         pa = _pyarrow()
         schema = self.schema()
         rows = [flatten(record, self._resolve()) for record in records]

@@ -132,7 +132,7 @@ class CSVDataset(Dataset):
         if header is not None and columns is not None and self.columns_wanted() != header:
             raise DatasetError(
                 f"{path} has the columns {', '.join(header)}; asked for "
-                f"{', '.join(self.columns_wanted())}. Use the same columns to resume, or a new file."
+                f"{', '.join(self.columns_wanted())}. Resume with the same columns, or a new file."
             )
 
     def columns_wanted(self) -> list[str]:
