@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import decoding, import_time, memory, per_request, throughput
+from benchmarks import cache, decoding, import_time, memory, per_request, throughput
 from benchmarks.report import (
     Figure,
     RunInfo,
@@ -29,7 +29,7 @@ from benchmarks.timing import FULL, QUICK, Effort
 
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 COMMAND = "nox -s bench -- --write-results"
-SECTIONS = ("decoding", "requests", "async", "import", "memory")
+SECTIONS = ("decoding", "requests", "async", "import", "memory", "cache")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Plan:
     import_runs: int
     movies: int
     memory_repeats: int
+    cache: Effort
 
 
 FULL_PLAN = Plan(
@@ -53,6 +54,7 @@ FULL_PLAN = Plan(
     import_runs=25,
     movies=10_000,
     memory_repeats=3,
+    cache=Effort(rounds=25, sample_seconds=0.03),
 )
 QUICK_PLAN = Plan(
     decoding=QUICK,
@@ -62,6 +64,7 @@ QUICK_PLAN = Plan(
     import_runs=1,
     movies=200,
     memory_repeats=1,
+    cache=QUICK,
 )
 
 
@@ -140,7 +143,9 @@ def run(plan: Plan, sections: tuple[str, ...]) -> tuple[list[Figure], list[str]]
         figures += import_time.run(plan.import_runs)
     if "memory" in sections:
         figures += memory.run(plan.movies, plan.memory_repeats)
-    return figures, method_notes(sync_server, async_server, plan)
+    if "cache" in sections:
+        figures += cache.run(plan.cache)
+    return figures, [*method_notes(sync_server, async_server, plan), cache.method_note(plan.cache)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from benchmarks.handwritten import HANDWRITTEN, check_lossless
 from benchmarks.payloads import Payload, compact_json, load_payloads
 from benchmarks.report import Figure, at_most, compare
 from benchmarks.timing import Effort, Samples, interleaved
-from tmdbfusion._pipeline import decoder_for
+from tmdbfusion._decode import decoder_for
 
 SECTION = "Decoding"
 

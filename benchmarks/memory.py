@@ -19,7 +19,7 @@ from typing import Any
 
 from benchmarks.payloads import load_payload, popular_pages
 from benchmarks.report import Figure, at_most, format_bytes
-from tmdbfusion._pipeline import decoder_for
+from tmdbfusion._decode import decoder_for
 
 SECTION = "Memory"
 

@@ -10,6 +10,9 @@
   changelog (``codegen/update.py``). Exit status 0: done; 1: the contract failed and nothing was
   written; 2: error.
 
+- ``observe``: distil recorded responses (``--corpus DIR``, repeatable) into the committed
+  ``openapi/observations.json`` (``codegen/observe.py``).
+
 Errors are one line on stderr, never a traceback.
 """
 
@@ -19,7 +22,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .spec import SpecError, fetch
+from .spec import ROOT, SpecError, fetch
+
+OBSERVATIONS = ROOT / "openapi" / "observations.json"
 
 FORMATS = ("text", "markdown", "json")
 
@@ -54,6 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--save-upstream", type=Path, help="keep a copy of the upstream document here"
     )
 
+    observe = commands.add_parser(
+        "observe", help="distil recorded responses into openapi/observations.json"
+    )
+    observe.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        required=True,
+        help="a folder with MANIFEST.json and the bodies it lists (repeat to merge corpora)",
+    )
+    observe.add_argument("--out", type=Path, default=OBSERVATIONS, help="where to write")
+
     update = commands.add_parser("update", help="re-pin to a new document and regenerate")
     update.add_argument("--spec", required=True, help="the new document, path or URL")
     update.add_argument("--base", help="the document the SDK was generated from (default: pinned)")
@@ -72,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             return _drift(args)
         if args.command == "update":
             return _update(args)
+        if args.command == "observe":
+            return _observe(args)
         return _generate(args)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -99,6 +118,27 @@ def _generate(args: argparse.Namespace) -> int:
         print("\n".join(f"  {p}" for p in problems), file=sys.stderr)
         return 1
     print(f"generated code is up to date ({len(files)} files)")
+    return 0
+
+
+def _observe(args: argparse.Namespace) -> int:
+    from .observe import observe_corpora, write_observations
+
+    try:
+        observations = observe_corpora(args.corpus)
+    except (ValueError, OSError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write_observations(observations, args.out)
+    fields = sum(
+        len(keys) for facts in observations.operations.values() for keys in facts.fields.values()
+    )
+    responses = sum(facts.responses for facts in observations.operations.values())
+    skipped = ", ".join(f"{count} {why}" for why, count in sorted(observations.skipped.items()))
+    print(
+        f"observed {responses} responses of {len(observations.operations)} operations, "
+        f"{fields} fields; skipped {skipped or 'none'}; wrote {args.out}"
+    )
     return 0
 
 

@@ -320,6 +320,9 @@ def body_from_example(media: dict[str, Any], where: str, report: HealReport) -> 
     values = example_values(media)
     if not values or not all(isinstance(v, dict) for v in values):
         return None
+    documented = media.get("schema", {}).get("properties", {})
+    if documented and "RAW_BODY" not in documented:
+        return None  # a real body schema (our v4 document): keep it, examples only illustrate
     schema: Schema = {"type": "object", "properties": {}}
     for value in values:
         schema = merge_schemas(schema, infer(value))

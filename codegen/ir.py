@@ -129,6 +129,11 @@ class NamespacePlan:
     typing_imports: list[str] = field(default_factory=list)
     needs_datetime: bool = False
     needs_sequence: bool = False
+    needs_mapping: bool = False
+    access: str = ""  # how the client reaches it: "movies", "v4.lists"
+
+    def __post_init__(self) -> None:
+        self.access = self.access or self.name
 
 
 @dataclass

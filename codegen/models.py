@@ -195,7 +195,8 @@ class ModelPlanner:
     def set_child_name(self, parent: str, key: str, name: str) -> None:
         """Fix the name of a child (pages name their items from the listing, not the key)."""
         entry = self.overrides.find("model_names", f"{parent}.{key}")
-        self.child_names[(parent, key)] = str(entry.data["name"]) if entry else name
+        # Keyed by the name the parent ends up with (a ``rename`` override may change it).
+        self.child_names[(self.canonical(parent), key)] = str(entry.data["name"]) if entry else name
 
     # --- pass 2: plans ----------------------------------------------------------------------
 

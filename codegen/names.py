@@ -15,6 +15,7 @@ from .overrides import Overrides
 # First path word -> namespace. Unlisted words are an error: a new TMDB area needs a decision.
 NAMESPACE_BY_WORD = {
     "account": "account",
+    "auth": "auth",  # v4
     "authentication": "authentication",
     "certification": "certifications",
     "collection": "collections",
@@ -48,6 +49,7 @@ NAMESPACE_WORDS = {
 # The entity a namespace's objects are, for model names (MovieDetails, TvSeasonCredits...).
 ENTITY_BY_NAMESPACE = {
     "account": "Account",
+    "auth": "",
     "authentication": "",
     "certifications": "Certification",
     "changes": "",
@@ -107,7 +109,7 @@ def _namespace(literals: list[str], path: str) -> str:
 
 def name_operation(method: str, path: str, overrides: Overrides) -> OperationName:
     """Apply the naming rule (and any override) to one operation."""
-    segments = [s for s in path.split("/") if s][1:]  # drop the "3" version segment
+    segments = [s for s in path.split("/") if s][1:]  # drop the "3" or "4" version segment
     literals = [s for s in segments if not s.startswith("{")]
     namespace = _namespace(literals, path)
     entry = overrides.find("operations", f"{method} {path}")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .documents import V4_API_DOCUMENT, Document
 from .heal import HealReport, heal_document
 from .ir import Plan
+from .layout import V3, V4
 from .overrides import Overrides, load_overrides
 from .plan import build_plan
-from .render import render_tree
+from .render import format_python, render_files
 from .spec import ROOT, load_document
 
 # Folders whose files of one kind are all generated, one per namespace: a file there that a fresh
@@ -17,6 +19,8 @@ from .spec import ROOT, load_document
 GENERATED_FOLDERS = (
     ("src/tmdbfusion/resources", "*.py"),
     ("docs/reference/namespaces", "*.md"),
+    (V4.resource_dir, "*.py"),
+    (V4.namespace_dir, "*.md"),
 )
 # Everything `generate` owns; `check` compares exactly these.
 GENERATED_PATHS = (
@@ -24,6 +28,9 @@ GENERATED_PATHS = (
     "src/tmdbfusion/_namespaces.py",
     "docs/reference/endpoints.md",
     "docs/reference/models.md",
+    V4.models_file,
+    f"{V4.reference_dir}/endpoints.md",
+    f"{V4.reference_dir}/models.md",
     *(folder for folder, _ in GENERATED_FOLDERS),
 )
 
@@ -37,11 +44,26 @@ def plan_document(
     return build_plan(healed, overrides), report, overrides
 
 
+def plan_v4(document: Document = V4_API_DOCUMENT) -> tuple[Plan, HealReport, Overrides]:
+    """Load, heal and plan our own v4 document."""
+    return plan_document(document.load(None), load_overrides(document.overrides_file))
+
+
+def render_all(v3_plan: Plan) -> dict[str, str]:
+    """Render and format the v3 plan's files together with the v4 document's."""
+    v4_plan, _, _ = plan_v4()
+    return format_python({**render_files(v3_plan, V3), **render_files(v4_plan, V4)})
+
+
 def generate(spec_path: str | Path | None = None) -> tuple[dict[str, str], HealReport, Overrides]:
-    """Load, heal, plan and render; return the files without writing them."""
+    """Load, heal, plan and render both documents; return the files without writing them.
+
+    ``spec_path`` replaces the pinned v3 document; the report and overrides returned are v3's
+    (the v4 document is ours and its overrides file is checked by its own tests).
+    """
     document = load_document(spec_path)
     plan, report, overrides = plan_document(document)
-    return render_tree(plan), report, overrides
+    return render_all(plan), report, overrides
 
 
 def stale_files(files: dict[str, str], root: Path = ROOT) -> list[str]:

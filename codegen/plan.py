@@ -49,6 +49,12 @@ def _listed_entity(path: str) -> str:
     raise ValueError(f"cannot tell what {path} lists")
 
 
+def _item_name(listed: str, item_schema: Schema) -> str:
+    if "oneOf" in item_schema:
+        return listed if listed in WHOLE_ENTITIES else "Result"
+    return listed if listed in WHOLE_ENTITIES else f"{listed}Summary"
+
+
 def _param_annotation(schema: Schema, overrides_type: str | None) -> tuple[str, list[str] | None]:
     kind = overrides_type or base_type(schema) or "string"
     enum = schema.get("enum")
@@ -57,6 +63,10 @@ def _param_annotation(schema: Schema, overrides_type: str | None) -> tuple[str, 
         return "Literal[" + ", ".join(repr(v) for v in values) + "]", values
     if kind == "string" and schema.get("format") == "date":
         return "str | datetime.date", None
+    if kind == "array" and base_type(schema.get("items", {})) == "object":
+        # Request bodies with a list of small objects (v4 list items): plain mappings, whose
+        # keys the parameter's description names.
+        return "Sequence[Mapping[str, str | int]]", None
     return SCALAR_PARAM.get(kind, "str"), None
 
 
@@ -98,7 +108,7 @@ def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides)
                 location="body",
                 annotation=annotation,
                 required=key in required,
-                description=f"The ``{key}`` field of the request body.",
+                description=_body_description(key, sub),
                 choices=choices,
             )
         )
@@ -114,6 +124,16 @@ def plan_parameters(operation: dict[str, Any], where: str, overrides: Overrides)
     return path_params + required_first
 
 
+def _body_description(key: str, schema: Schema) -> str:
+    """A body field's own description (our v4 document has them), else a plain default."""
+    text = str(schema.get("description") or "").strip()
+    items = schema.get("items", {})
+    if base_type(schema) == "array" and items.get("properties"):
+        keys = ", ".join(f"``{name}``" for name in items["properties"])
+        text = f"{text.rstrip('.')}. Each item has the keys {keys}." if text else keys
+    return text or f"The ``{key}`` field of the request body."
+
+
 def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
     """Plan every operation and every model of the healed document."""
     planner = ModelPlanner(overrides)
@@ -127,16 +147,12 @@ def build_plan(healed: dict[str, Any], overrides: Overrides) -> Plan:
         schema = media.get("schema", {})
         page_model = item_annotation = None
         if is_page_schema(schema):
-            listed = _listed_entity(path)
             item_schema = schema["properties"]["results"].get("items", {})
-            if "oneOf" in item_schema:
-                item_name = listed if listed in WHOLE_ENTITIES else "Result"
-            elif listed in WHOLE_ENTITIES:
-                item_name = listed
-            else:
-                item_name = f"{listed}Summary"
             entry = overrides.find("model_names", f"{where} results[]")
-            item_name = str(entry.data["name"]) if entry else item_name
+            if entry is not None:
+                item_name = str(entry.data["name"])
+            else:
+                item_name = _item_name(_listed_entity(path), item_schema)
             item_annotation = planner.register_root(where, item_name, topic, item_schema, entity)
             page_model = f"{item_annotation}Page"
             planner.set_child_name(page_model, "results", item_name)
@@ -237,7 +253,7 @@ def _namespace_plan(name: str, ops: list[OperationPlan], model_names: set[str]) 
     """Finish a namespace: docstrings, and the imports its module needs."""
     used: set[str] = set()
     typing: set[str] = set()
-    needs_datetime = needs_sequence = False
+    needs_datetime = needs_sequence = needs_mapping = False
     for op in ops:
         returns = op.return_annotation
         if op.paginated:
@@ -250,6 +266,7 @@ def _namespace_plan(name: str, ops: list[OperationPlan], model_names: set[str]) 
                 typing.add("Literal")
             needs_datetime |= "datetime." in annotation
             needs_sequence |= "Sequence[" in annotation
+            needs_mapping |= "Mapping[" in annotation
     return NamespacePlan(
         name=name,
         class_name=f"{pascal(name)}Resource",
@@ -259,6 +276,7 @@ def _namespace_plan(name: str, ops: list[OperationPlan], model_names: set[str]) 
         typing_imports=sorted(typing),
         needs_datetime=needs_datetime,
         needs_sequence=needs_sequence,
+        needs_mapping=needs_mapping,
     )
 
 

@@ -151,6 +151,7 @@ class NamespacePage:
     """Everything one namespace page shows."""
 
     name: str
+    access: str
     title: str
     class_name: str
     module: str
@@ -163,7 +164,9 @@ def namespace_title(name: str) -> str:
     return " ".join([first[:1].upper() + first[1:], *rest])
 
 
-def namespace_page(ns: NamespacePlan, model_names: set[str]) -> NamespacePage:
+def namespace_page(
+    ns: NamespacePlan, model_names: set[str], resource_package: str = "tmdbfusion.resources"
+) -> NamespacePage:
     """Build one namespace's page from its plan."""
     methods = []
     for op in ns.operations:
@@ -178,7 +181,7 @@ def namespace_page(ns: NamespacePlan, model_names: set[str]) -> NamespacePage:
                 path=op.path,
                 prose=operation_prose(op),
                 signature=signature(op),
-                call=example_call(ns.name, op),
+                call=example_call(ns.access, op),
                 params=[
                     ParamRow(
                         name=p.name,
@@ -197,9 +200,10 @@ def namespace_page(ns: NamespacePlan, model_names: set[str]) -> NamespacePage:
         )
     return NamespacePage(
         name=ns.name,
+        access=ns.access,
         title=namespace_title(ns.name),
         class_name=ns.class_name,
-        module=f"tmdbfusion.resources.{ns.module}",
+        module=f"{resource_package}.{ns.module}",
         methods=methods,
     )
 
@@ -248,7 +252,7 @@ def _method_links(plan: Plan) -> dict[str, str]:
     return {
         operation_key(
             op.http_method, op.path
-        ): f"[`client.{ns.name}.{op.name}`]({method_link(ns, op)})"
+        ): f"[`client.{ns.access}.{op.name}`]({method_link(ns, op)})"
         for ns in plan.namespaces
         for op in ns.operations
     }

@@ -16,6 +16,7 @@ import jinja2
 
 from . import reference
 from .ir import Plan
+from .layout import V3, Layout
 
 TEMPLATES = Path(__file__).parent / "templates"
 PACKAGE = Path("src") / "tmdbfusion"
@@ -49,7 +50,7 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
                 {
                     "method": op.http_method,
                     "path": op.path,
-                    "call": reference.example_call(ns.name, op),
+                    "call": reference.example_call(ns.access, op),
                     "link": reference.method_link(ns, op),
                     "returns": op.sync_return,
                 }
@@ -57,47 +58,62 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: (r["path"], r["method"]))
 
 
-def render_files(plan: Plan) -> dict[str, str]:
-    """Render every generated file (unformatted)."""
+def render_files(plan: Plan, layout: Layout = V3) -> dict[str, str]:
+    """Render every generated file of one API version (unformatted)."""
     env = _environment()
     names = sorted(plan.model_names)
+    for ns in plan.namespaces:
+        ns.access = f"{layout.access}{ns.name}"
+    namespaces_template = "namespaces.py.jinja" if layout is V3 else "v4_namespaces.py.jinja"
     files = {
-        str(PACKAGE / "models" / "__init__.py"): env.get_template("models.py.jinja").render(
-            plan=plan, all_names=names
+        layout.models_file: env.get_template("models.py.jinja").render(
+            plan=plan, all_names=names, source=layout.source
         ),
-        str(PACKAGE / "_namespaces.py"): env.get_template("namespaces.py.jinja").render(plan=plan),
-        "docs/reference/endpoints.md": env.get_template("endpoints.md.jinja").render(
-            rows=_endpoint_rows(plan)
+        layout.namespaces_file: env.get_template(namespaces_template).render(
+            plan=plan, layout=layout
+        ),
+        f"{layout.reference_dir}/endpoints.md": env.get_template("endpoints.md.jinja").render(
+            rows=_endpoint_rows(plan), api=layout.api, source=layout.source
         ),
     }
     resource = env.get_template("resource.py.jinja")
     for ns in plan.namespaces:
         has_pages = any(op.paginated for op in ns.operations)
-        files[str(PACKAGE / "resources" / f"{ns.module}.py")] = resource.render(
-            ns=ns, has_pages=has_pages
+        files[f"{layout.resource_dir}/{ns.module}.py"] = resource.render(
+            ns=ns, has_pages=has_pages, layout=layout, source=layout.source
         )
-    files[str(PACKAGE / "resources" / "__init__.py")] = (
-        '"""Generated resource classes, one module per namespace (imported lazily)."""\n'
-    )
-    files.update(_reference_pages(env, plan))
+    if layout is V3:
+        files[str(PACKAGE / "resources" / "__init__.py")] = (
+            '"""Generated resource classes, one module per namespace (imported lazily)."""\n'
+        )
+    files.update(_reference_pages(env, plan, layout))
     return files
 
 
-def _reference_pages(env: jinja2.Environment, plan: Plan) -> dict[str, str]:
+def _reference_pages(env: jinja2.Environment, plan: Plan, layout: Layout) -> dict[str, str]:
     """The API reference: an index of namespaces, a page per namespace, and the models page."""
     names = plan.model_names
-    pages = [reference.namespace_page(ns, names) for ns in plan.namespaces]
+    pages = [reference.namespace_page(ns, names, layout.resource_package) for ns in plan.namespaces]
     namespace = env.get_template("reference_namespace.md.jinja")
     files = {
-        f"{reference.NAMESPACE_DIR}/{ns.module}.md": namespace.render(page=page)
+        f"{layout.namespace_dir}/{ns.module}.md": namespace.render(
+            page=page, api=layout.api, source=layout.source
+        )
         for ns, page in zip(plan.namespaces, pages, strict=True)
     }
-    files[f"{reference.NAMESPACE_DIR}/index.md"] = env.get_template(
+    files[f"{layout.namespace_dir}/index.md"] = env.get_template(
         "reference_namespaces_index.md.jinja"
-    ).render(pages=pages)
+    ).render(pages=pages, api=layout.api, source=layout.source)
     models, unions = reference.models_page(plan)
-    files[reference.MODELS_PAGE] = env.get_template("reference_models.md.jinja").render(
-        models=models, unions=unions
+    example = "MovieDetails" if "MovieDetails" in names else min(names, default="")
+    files[f"{layout.reference_dir}/models.md"] = env.get_template(
+        "reference_models.md.jinja"
+    ).render(
+        models=models,
+        unions=unions,
+        models_module=layout.models_module,
+        example_model=example,
+        source=layout.source,
     )
     return files
 
@@ -123,6 +139,6 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
         return {rel: (work / rel).read_text(encoding="utf-8") for rel in files}
 
 
-def render_tree(plan: Plan) -> dict[str, str]:
-    """Render and format every generated file."""
-    return format_python(render_files(plan))
+def render_tree(plan: Plan, layout: Layout = V3) -> dict[str, str]:
+    """Render and format every generated file of one API version."""
+    return format_python(render_files(plan, layout))

@@ -49,8 +49,7 @@ from .drift import (
     read_pinned,
     render_markdown,
 )
-from .pipeline import plan_document, write_files
-from .render import render_tree
+from .pipeline import plan_document, render_all, write_files
 from .spec import (
     PIN_FILE,
     ROOT,
@@ -221,7 +220,7 @@ def update(
         upstream_source=Source(pin.filename, pin.sha256),
     )
     # The document is already parsed: plan it here rather than re-reading it through `generate`.
-    files = render_tree(plan_document(document)[0])
+    files = render_all(plan_document(document)[0])
     contract = run_contract(files, data)
     if contract.failures:
         shown = "; ".join(

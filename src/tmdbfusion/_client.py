@@ -1,7 +1,7 @@
 """The sync and async clients: thin shells that perform the pipeline's I/O.
 
-Every decision is made in ``_pipeline.py``.  Each client drives
-:func:`~tmdbfusion._pipeline.request_flow` by sending requests with its httpx
+Every decision is made in the sans-IO core (``_flow.py`` and the modules it uses).  Each
+client drives :func:`~tmdbfusion._flow.request_flow` by sending requests with its httpx
 client and sleeping when told to: blocking in :class:`TMDBClient`, awaiting
 in :class:`AsyncTMDBClient`.  The sleep function is the ``_sleep`` attribute
 so tests can replace it and check the exact waits without waiting.
@@ -19,18 +19,18 @@ from typing import Any, TypeVar
 
 import httpx
 
+from tmdbfusion._actions import Action, CacheRead, CacheWrite, Reply, Sleep
+from tmdbfusion._cache.control import AsyncCacheControl, CacheControl
+from tmdbfusion._cache.guard import aperform, perform
+from tmdbfusion._cache.policy import TTLSetting
+from tmdbfusion._cache.setup import build_cache
+from tmdbfusion._config import make_config
+from tmdbfusion._constants import DEFAULT_BASE_URL
+from tmdbfusion._flow import request_flow
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
-from tmdbfusion._pipeline import (
-    DEFAULT_BASE_URL,
-    Action,
-    PreparedRequest,
-    Reply,
-    Sleep,
-    install_httpx_log_redaction,
-    make_config,
-    prepare_request,
-    request_flow,
-)
+from tmdbfusion._redact import install_httpx_log_redaction
+from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._user import AsyncUserAccess, SyncUserAccess, act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page
@@ -40,6 +40,7 @@ __all__ = ["AsyncTMDBClient", "TMDBClient"]
 T = TypeVar("T")
 _SyncClientT = TypeVar("_SyncClientT", bound="TMDBClient")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncTMDBClient")
+_CoreT = TypeVar("_CoreT", bound="_ClientCore")
 
 
 class _ClientCore:
@@ -56,6 +57,8 @@ class _ClientCore:
         region: str | None,
         timeout: float,
         max_retries: int,
+        cache: object,
+        cache_ttl: TTLSetting,
     ) -> None:
         self._config = make_config(
             credential,
@@ -68,7 +71,13 @@ class _ClientCore:
             max_retries=max_retries,
             environ=os.environ,
         )
+        self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
+            cache, cache_ttl
+        )
+        # Copies made by with_access_token() share the cache; only this client closes it.
+        self._cache_owner = id(self)
         self._closed = False
+        self._owns_http = False
         install_httpx_log_redaction()
 
     def _ensure_open(self) -> None:
@@ -109,6 +118,37 @@ class _ClientCore:
             choices=choices,
         )
 
+    def _flow(
+        self,
+        method: str,
+        path: str,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        cast_to: type[T],
+        choices: Mapping[str, Collection[str]] | None,
+    ) -> Generator[Action, Reply, T]:
+        prepared = self._prepare(
+            method, path, path_params=path_params, query=query, body=body, choices=choices
+        )
+        return request_flow(self._config, prepared, cast_to, self._cache_settings)
+
+    def with_access_token(self: _CoreT, access_token: str) -> _CoreT:
+        """Return a client acting as the user whose access token this is.
+
+        It has this client's settings and shares its connection pool; it sends only the
+        user's token. Close this client (not the returned one) to release the pool.
+        """
+        self._ensure_open()
+        return act_as_user(self, access_token)
+
+    def _mark_closed(self) -> bool:
+        """Mark the client closed; tell whether its own httpx client must be closed now."""
+        if self._closed:
+            return False
+        self._closed = True
+        return self._owns_http
+
     def __repr__(self) -> str:
         closed = ", closed" if self._closed else ""
         return (
@@ -140,7 +180,7 @@ def _http_options(
     return {"timeout": timeout, "limits": limits, "verify": shared_ssl_context()}
 
 
-class TMDBClient(SyncNamespaces, _ClientCore):
+class TMDBClient(SyncNamespaces, SyncUserAccess, _ClientCore):
     """Blocking client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -171,6 +211,13 @@ class TMDBClient(SyncNamespaces, _ClientCore):
     http_client : httpx.Client or None
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`close`.
+    cache : None, "memory", str, os.PathLike, True or CacheBackend
+        Where to cache successful GET responses: None for nowhere; ``"memory"``;
+        an SQLite file path; True for SQLite in the user cache directory; a
+        ``"redis://host:port/db"`` URL; or a :class:`tmdbfusion.cache.CacheBackend`.
+    cache_ttl : float, Mapping[str, float] or None
+        Seconds entries stay fresh: one number, or a mapping by namespace
+        (``"movies"``) or operation (``"movies.details"``); None for the defaults.
 
     Raises
     ------
@@ -192,6 +239,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.Client | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -206,6 +255,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -214,6 +265,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             )
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = CacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> ImageURLs:
@@ -222,11 +275,10 @@ class TMDBClient(SyncNamespaces, _ClientCore):
 
     def close(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
+        if self._mark_closed():
             self._http.close()
+        if self._cache_owner == id(self):
+            self.cache.close()
 
     def __enter__(self: _SyncClientT) -> _SyncClientT:
         self._ensure_open()
@@ -254,10 +306,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         # Called by the generated resources. path is a template such as
         # "/3/movie/{movie_id}"; cast_to is any msgspec-decodable type; choices
         # lists the allowed values of enum-like query parameters.
-        prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
-        )
-        return self._run(request_flow(self._config, prepared, cast_to))
+        return self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
 
     def _request_page(
         self,
@@ -310,6 +359,8 @@ class TMDBClient(SyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             self._sleep(action.seconds)
             return None
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return perform(self._cache_guard, action)
         self._ensure_sendable(self._http.is_closed)
         try:
             return self._http.send(action.request)
@@ -318,7 +369,7 @@ class TMDBClient(SyncNamespaces, _ClientCore):
             return exc
 
 
-class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
+class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, _ClientCore):
     """Asyncio client for The Movie Database (TMDB) API v3.
 
     Parameters
@@ -349,6 +400,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
     http_client : httpx.AsyncClient or None
         An httpx client to send requests with instead of creating one; it is
         not closed by :meth:`aclose`.
+    cache, cache_ttl
+        The response cache; see :class:`TMDBClient`.
 
     Raises
     ------
@@ -370,6 +423,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         max_connections: int | None = 100,
         max_keepalive_connections: int | None = 20,
         http_client: httpx.AsyncClient | None = None,
+        cache: object = None,
+        cache_ttl: TTLSetting = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -384,6 +439,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
             region=region,
             timeout=timeout,
             max_retries=max_retries,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_http = http_client is None
         if http_client is None:
@@ -396,6 +453,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         import asyncio
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        #: Statistics, clearing and skipping of the response cache.
+        self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -404,11 +463,10 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
 
     async def aclose(self) -> None:
         """Close the connections this client opened; it cannot be used afterwards."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
+        if self._mark_closed():
             await self._http.aclose()
+        if self._cache_owner == id(self):
+            await self.cache.close()
 
     async def close(self) -> None:
         """Close the client; the same as :meth:`aclose`."""
@@ -437,10 +495,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         cast_to: type[T],
         choices: Mapping[str, Collection[str]] | None = None,
     ) -> T:
-        prepared = self._prepare(
-            method, path, path_params=path_params, query=query, body=body, choices=choices
-        )
-        return await self._run(request_flow(self._config, prepared, cast_to))
+        return await self._run(self._flow(method, path, path_params, query, body, cast_to, choices))
 
     def _request_page(
         self,
@@ -460,7 +515,7 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         )
 
         async def fetch_first() -> PageT:
-            return await self._run(request_flow(self._config, first, cast_to))
+            return await self._run(request_flow(self._config, first, cast_to, self._cache_settings))
 
         async def fetch(page: int) -> PageT:
             return await self._request(
@@ -491,6 +546,8 @@ class AsyncTMDBClient(AsyncNamespaces, _ClientCore):
         if isinstance(action, Sleep):
             await self._sleep(action.seconds)
             return None
+        if isinstance(action, (CacheRead, CacheWrite)):
+            return await aperform(self._cache_guard, action)
         self._ensure_sendable(self._http.is_closed)
         try:
             return await self._http.send(action.request)

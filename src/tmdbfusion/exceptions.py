@@ -5,6 +5,7 @@ catches anything the SDK raises on purpose::
 
     TMDBError
     ├── MissingCredentialsError      no API key or access token was found
+    │   └── AccessTokenRequiredError a v4 call on a client with only an API key
     ├── ClientClosedError            the client was used after close()
     ├── ResponseValidationError      a 2xx body did not match the expected type
     └── APIError                     TMDB answered with an error (or never answered)
@@ -32,6 +33,7 @@ from typing import Any
 __all__ = [
     "TMDBError",
     "MissingCredentialsError",
+    "AccessTokenRequiredError",
     "ClientClosedError",
     "ResponseValidationError",
     "APIError",
@@ -67,6 +69,13 @@ def _restore_error(
 
 class MissingCredentialsError(TMDBError):
     """No TMDB API key or read access token was given or found in the environment."""
+
+
+class AccessTokenRequiredError(MissingCredentialsError):
+    """A v4 call was made on a client that has no Bearer access token (only an API key).
+
+    Raised before anything is sent: TMDB's v4 API accepts only ``Authorization: Bearer``.
+    """
 
 
 class ClientClosedError(TMDBError):

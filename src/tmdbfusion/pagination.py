@@ -23,7 +23,7 @@ from collections.abc import (
 )
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from tmdbfusion._pipeline import MAX_PAGE
+from tmdbfusion._constants import MAX_PAGE
 
 __all__ = ["AsyncPage", "AsyncPager", "PageData", "SyncPage", "next_page_number"]
 

@@ -6,8 +6,6 @@ import ast
 import json
 from typing import Any
 
-import pytest
-
 from codegen.heal import heal_document
 from codegen.ir import FieldPlan, ModelPlan, OperationPlan, Plan
 from codegen.overrides import parse_overrides
@@ -453,19 +451,13 @@ def test_request_body_fields_become_keyword_parameters() -> None:
     assert method.args.kw_defaults[0] is None  # value is required
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "plan._param_annotation maps a body field whose example is a list (or object) to 'str': "
-        "SCALAR_PARAM has no entry for array/object (latent: TMDB v3 bodies hold only scalars)"
-    ),
-)
 def test_list_body_fields_are_not_typed_as_strings() -> None:
     body = {"items": [{"media_type": "movie", "media_id": 550}]}
     examples = {"Request Example": {"value": json.dumps(body)}}
     plan = _plan({"/3/list/{list_id}/items": {"post": _rating_operation(examples)}})
     (param,) = [p for p in _operations(plan)["lists.add_items"].params if p.location == "body"]
-    assert param.annotation != "str"
+    assert param.annotation == "Sequence[Mapping[str, str | int]]"
+    assert "``media_type``, ``media_id``" in param.description
 
 
 def test_query_enum_becomes_a_literal_with_choices() -> None:

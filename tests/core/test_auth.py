@@ -11,7 +11,7 @@ import pytest
 import respx
 
 from tmdbfusion import AsyncTMDBClient, TMDBClient
-from tmdbfusion._pipeline import looks_like_access_token
+from tmdbfusion._auth import looks_like_access_token
 from tmdbfusion.exceptions import MissingCredentialsError, TMDBError
 
 from .fakes import ACCESS_TOKEN, API_KEY, FIGHT_CLUB, MovieDetails

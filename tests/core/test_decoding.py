@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from tmdbfusion import AsyncTMDBClient, TMDBClient
-from tmdbfusion._pipeline import decoder_for, type_display_name
+from tmdbfusion._decode import decoder_for, type_display_name
 from tmdbfusion.exceptions import ResponseValidationError, TMDBError
 
 from .fakes import FIGHT_CLUB, Genre, MovieDetails, MoviePage, page_json

@@ -9,16 +9,10 @@ from collections.abc import Generator
 import httpx
 import pytest
 
-from tmdbfusion._pipeline import (
-    Action,
-    PreparedRequest,
-    Reply,
-    Send,
-    Sleep,
-    make_config,
-    prepare_request,
-    request_flow,
-)
+from tmdbfusion._actions import Action, Reply, Send, Sleep
+from tmdbfusion._config import make_config
+from tmdbfusion._flow import request_flow
+from tmdbfusion._request import PreparedRequest, prepare_request
 from tmdbfusion.exceptions import (
     APIConnectionError,
     APIError,

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tmdbfusion import TMDBClient
-from tmdbfusion._pipeline import ClientConfig, make_config, prepare_request
+from tmdbfusion._config import ClientConfig, make_config
+from tmdbfusion._request import prepare_request
 from tmdbfusion.testing import FakeTMDB
 
 from .fakes import API_KEY

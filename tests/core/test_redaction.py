@@ -12,7 +12,9 @@ import pytest
 import respx
 
 from tmdbfusion import TMDBClient
-from tmdbfusion._pipeline import Send, prepare_request, redact_text
+from tmdbfusion._actions import Send
+from tmdbfusion._redact import redact_text
+from tmdbfusion._request import prepare_request
 from tmdbfusion.exceptions import (
     APIConnectionError,
     AuthenticationError,

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 import tmdbfusion
 from tmdbfusion import TMDBClient
-from tmdbfusion._pipeline import ClientConfig, make_config, render_path, serialize_query
+from tmdbfusion._config import ClientConfig, make_config
+from tmdbfusion._params import render_path, serialize_query
 
 from .fakes import API_KEY, FIGHT_CLUB, MovieDetails, MoviePage, StatusResponse, page_json
 

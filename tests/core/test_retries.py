@@ -12,7 +12,7 @@ import pytest
 import respx
 
 from tmdbfusion import AsyncTMDBClient, TMDBClient
-from tmdbfusion._pipeline import RetryPolicy, backoff_wait, server_requested_wait
+from tmdbfusion._retry import RetryPolicy, backoff_wait, server_requested_wait
 from tmdbfusion.exceptions import NotFoundError, RateLimitError, ServerError
 
 from .fakes import FIGHT_CLUB, MovieDetails, tune_retries

@@ -20,13 +20,19 @@ import pytest
 
 import tmdbfusion
 import tmdbfusion.resources
+import tmdbfusion.resources.v4
 
 from .conftest import ROOT
 
 DOCS = ROOT / "docs"
 REFERENCE = DOCS / "reference"
 # Written by the generator; its own tests cover them, and they hold no runnable code.
-GENERATED = {REFERENCE / "endpoints.md", REFERENCE / "models.md", REFERENCE / "namespaces"}
+GENERATED = {
+    REFERENCE / "endpoints.md",
+    REFERENCE / "models.md",
+    REFERENCE / "namespaces",
+    REFERENCE / "v4",
+}
 
 # The reference page that must document each public module's names.
 PAGES = {
@@ -36,6 +42,9 @@ PAGES = {
     "tmdbfusion.images": REFERENCE / "images.md",
     "tmdbfusion.models": REFERENCE / "models.md",
     "tmdbfusion.testing": REFERENCE / "testing.md",
+    "tmdbfusion.login": REFERENCE / "client.md",
+    "tmdbfusion.models.v4": REFERENCE / "v4" / "models.md",
+    "tmdbfusion.resources.v4": REFERENCE / "client.md",
 }
 
 
@@ -44,7 +53,13 @@ def _public_modules() -> dict[str, Path]:
         name: page for name, page in PAGES.items() if importlib.util.find_spec(name) is not None
     }
     for info in pkgutil.iter_modules(tmdbfusion.resources.__path__):
-        modules[f"tmdbfusion.resources.{info.name}"] = REFERENCE / "namespaces" / f"{info.name}.md"
+        if not info.ispkg:
+            modules[f"tmdbfusion.resources.{info.name}"] = (
+                REFERENCE / "namespaces" / f"{info.name}.md"
+            )
+    for info in pkgutil.iter_modules(tmdbfusion.resources.v4.__path__):
+        page = REFERENCE / "v4" / "namespaces" / f"{info.name}.md"
+        modules[f"tmdbfusion.resources.v4.{info.name}"] = page
     return modules
 
 

@@ -27,6 +27,7 @@ TESTED = {
     "search_multi": "test_search_multi_matches_every_kind",
     "append_to_response": "test_append_to_response",
     "images": "test_images",
+    "v4_login": "test_v4_login_against_fake_tmdb",
 }
 
 
@@ -227,3 +228,52 @@ def test_images(
             for poster in gallery["posters"][:3]
         ),
     ]
+
+
+def test_v4_login_against_fake_tmdb(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tmdbfusion.testing import FakeTMDB
+
+    opened: list[str] = []
+
+    def user_approves(prompt: str) -> str:
+        # What the user does in a browser: open the page the script points at.
+        url = prompt.split("Open ", 1)[1].split(" ,", 1)[0]
+        opened.append(url)
+        httpx.get(url).raise_for_status()
+        return ""
+
+    monkeypatch.setattr("builtins.input", user_approves)
+    with FakeTMDB() as fake:
+        status, out, err = run(
+            "v4_login", "--site", fake.url, "--movie", "38", "--tv", "1396", base_url=fake.url
+        )
+        assert fake.v4 is not None
+        assert fake.v4.lists == {}  # the script deleted what it created
+        requests = [(r.method, r.route or r.path) for r in fake.requests]
+        site = fake.url
+    assert status == 0, err
+    assert opened and opened[0].startswith(f"{site}/auth/access?request_token=rt-")
+    account = fake.v4.account_object_id
+    assert out[0] == f"logged in: account {account}"
+    assert out[1] == "added 2 of 2"
+    assert out[2].endswith("'Made with tmdbfusion', 2 items")
+    assert out[3:5] == ["  MovieListItem 38: Movie 38", "  TvSeriesListItem 1396: TV show 1396"]
+    assert out[5:] == ["v3 session: yes", "logged out"]
+    assert [path for _, path in requests][:3] == [
+        "/4/auth/request_token",
+        "/auth/access",
+        "/4/auth/access_token",
+    ]
+    assert ("DELETE", "/4/auth/access_token") in requests
+
+
+def test_v4_login_with_only_an_api_key_says_what_to_use(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmdb: respx.MockRouter
+) -> None:
+    monkeypatch.delenv("TMDB_ACCESS_TOKEN")
+    monkeypatch.setenv("TMDB_API_KEY", "0123456789abcdef0123456789abcdef")
+    status, out, err = run("v4_login")
+    assert (status, out) == (2, [])
+    assert "Bearer token" in err and "access_token=" in err
+    assert "0123456789abcdef" not in err
+    assert len(tmdb.calls) == 0

@@ -13,7 +13,8 @@ respx or any other mock.
 ...     client.movies.details(550).id
 550
 
-See ``docs/guides/testing.md`` for more.
+It serves TMDB's v4 API too (``fake.v4``, a :class:`FakeV4`): the user login flow and lists
+that exist until deleted. See ``docs/guides/testing.md`` and ``docs/guides/v4-login.md``.
 """
 
 from tmdbfusion.testing._faults import Fault, FaultRule
@@ -26,11 +27,14 @@ from tmdbfusion.testing._server import (
     RecordedRequest,
     tmdb_error,
 )
+from tmdbfusion.testing._v4 import FakeV4, FakeV4List
 
 __all__ = [
     "FAKE_API_KEY",
     "FakeResponse",
     "FakeTMDB",
+    "FakeV4",
+    "FakeV4List",
     "Fault",
     "FaultRule",
     "Operation",

@@ -22,10 +22,12 @@ from urllib.parse import parse_qsl, unquote
 import msgspec
 
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
-from tmdbfusion._pipeline import MAX_PAGE, is_secret_name, redact_text
+from tmdbfusion._constants import MAX_PAGE
+from tmdbfusion._redact import is_secret_name, redact_text
 from tmdbfusion.testing._faults import JSON_TYPE, Fault, FaultRule
 from tmdbfusion.testing._operations import Operation, sdk_operations
 from tmdbfusion.testing._samples import page_item_type, sample_value, type_info
+from tmdbfusion.testing._v4 import APPROVAL_PATH, FakeV4
 
 __all__ = ["FAKE_API_KEY", "FakeResponse", "FakeTMDB", "RecordedRequest", "tmdb_error"]
 
@@ -249,7 +251,9 @@ class FakeTMDB:
     adds the parts asked for, and a page outside 1-500 or an unknown path gets
     TMDB's error body.  Routes you add win over the built-in ones.  Faults
     injected with :meth:`inject` make chosen requests fail the way TMDB or the
-    network can.  Every request is recorded, secrets masked.
+    network can.  Every request is recorded, secrets masked.  The v4 API is
+    served from :attr:`v4` (a :class:`FakeV4`): the login flow, and lists that
+    exist until deleted.
 
     Parameters
     ----------
@@ -295,6 +299,8 @@ class FakeTMDB:
         self._builtin, self._appendable = _builtin_routes() if builtin_routes else ((), {})
         self._rules: list[FaultRule] = []
         self._requests: list[RecordedRequest] = []
+        #: The v4 login flow and lists (see ``testing/_v4.py``); None without built-in routes.
+        self.v4: FakeV4 | None = FakeV4() if builtin_routes else None
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._serve_thread: threading.Thread | None = None
@@ -524,8 +530,9 @@ class FakeTMDB:
 
     def _auth_kind(self, query: Mapping[str, str], headers: Mapping[str, str]) -> tuple[str, bool]:
         api_key = query.get("api_key")
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        access_token = token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        access_token = _bearer(headers)
+        if self.v4 is not None and self.v4.accepts(access_token):
+            return ("access_token+api_key" if api_key else "access_token"), True
         kinds = [
             name for name, value in (("access_token", access_token), ("api_key", api_key)) if value
         ]
@@ -547,6 +554,7 @@ class FakeTMDB:
         found = self._find_route(method, _split_segments(raw_path))
         route, params = found if found is not None else (None, {})
         auth, accepted = self._auth_kind(query, headers)
+        accepted = accepted or raw_path == APPROVAL_PATH  # a browser page, opened without a key
         with self._lock:
             fault = None
             for rule in self._rules:
@@ -578,7 +586,7 @@ class FakeTMDB:
         elif not accepted:
             reply = _json_reply(tmdb_error(401), 401)
         elif route is None:
-            reply = _json_reply(tmdb_error(404), 404)
+            reply = self._answer_v4(method, raw_path, query, headers, body)
         else:
             reply = self._answer(route, request)
         if fault is not None and fault.kind in _TRANSFORMING_FAULTS and reply.status < 300:
@@ -597,6 +605,23 @@ class FakeTMDB:
             f" ({fault!r})" if fault is not None else "",
         )
         return fault, reply
+
+    def _answer_v4(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> _Reply:
+        # The v4 state sees the raw credentials: it tells its users' tokens apart.
+        found = None
+        if self.v4 is not None:
+            found = self.v4.answer(method, path.split("/"), query, _bearer(headers), body)
+        if found is None:
+            return _json_reply(tmdb_error(404), 404)
+        status, value, extra_headers = found
+        return _Reply(status, msgspec.json.encode(value), headers=dict(extra_headers))
 
     def _answer(self, route: _Route, request: RecordedRequest) -> _Reply:
         answer: Any = None
@@ -620,6 +645,11 @@ class FakeTMDB:
 _CONNECTION_FAULTS = frozenset({"reset", "reset_mid_body", "stall"})
 _REPLACING_FAULTS = frozenset({"status", "rate_limit", "body"})
 _TRANSFORMING_FAULTS = frozenset({"truncated_json", "content_type", "wrong_shape", "large_page"})
+
+
+def _bearer(headers: Mapping[str, str]) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _redact_body(body: bytes) -> bytes:

@@ -1,0 +1,238 @@
+"""The caller's arguments: checking path, query and body values and encoding them for the wire.
+
+Every bad argument is refused here, with a message that says what to pass,
+before anything is sent.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Collection, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import quote
+
+import msgspec
+
+from tmdbfusion._config import ClientConfig
+from tmdbfusion._constants import MAX_APPENDED_RESPONSES, MAX_PAGE
+from tmdbfusion._redact import is_secret_name
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_SCALAR_KINDS = "a str, int, float, bool or datetime.date"
+
+
+def _encode_path_param(name: str, value: object) -> str:
+    shown = "***" if is_secret_name(name) else repr(value)
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(
+            f"path parameter {name} must be an int or a str; got {type(value).__name__}"
+        )
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"path parameter {name} must be 0 or more; got {shown}")
+        return str(value)
+    if not value.strip():
+        raise ValueError(f"path parameter {name} must be a non-empty str; got {shown}")
+    _check_sendable_text(f"path parameter {name}", value)
+    encoded = quote(value, safe="")
+    # "." and ".." are dot segments: URL normalization would drop them and send
+    # the request to another endpoint (/3/find/.. is /3).
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
+def _check_sendable_text(what: str, value: str) -> None:
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} contains {value[exc.start]!r}, a lone surrogate that cannot be sent as "
+            "UTF-8; check how the text was decoded"
+        ) from None
+
+
+def render_path(template: str, path_params: Mapping[str, object] | None) -> tuple[str, str]:
+    """Fill a path template such as ``/3/movie/{movie_id}``.
+
+    Parameters
+    ----------
+    template : str
+        The path with ``{name}`` placeholders.
+    path_params : Mapping[str, object] or None
+        Values for the placeholders: ints of 0 or more, or non-empty strs
+        (percent-encoded, slashes included).
+
+    Returns
+    -------
+    tuple[str, str]
+        The path to request, and the same path with secret parameters shown
+        as ``***`` for logs and error messages.
+    """
+    params = dict(path_params or {})
+    names = _PLACEHOLDER.findall(template)
+    unexpected = sorted(set(params) - set(names))
+    if unexpected:
+        raise TypeError(f"{template} has no path parameter(s) {', '.join(unexpected)}")
+    encoded: dict[str, str] = {}
+    for name in names:
+        if params.get(name) is None:
+            raise TypeError(f"path parameter {name} is required for {template}")
+        encoded[name] = _encode_path_param(name, params[name])
+    path = _PLACEHOLDER.sub(lambda match: encoded[match.group(1)], template)
+    shown = _PLACEHOLDER.sub(
+        lambda match: "***" if is_secret_name(match.group(1)) else encoded[match.group(1)],
+        template,
+    )
+    return path, shown
+
+
+def _serialize_scalar(name: str, value: object) -> str:
+    if isinstance(value, enum.Enum):
+        return _serialize_scalar(name, value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"query parameter {name} must be a finite number; got {value!r}")
+        # repr() is the shortest exact form, but it switches to exponents
+        # ("1e-05") that TMDB does not parse; Decimal spells those out.
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text else text
+    if isinstance(value, datetime):
+        # TMDB's date filters take calendar dates; a silent truncation could
+        # shift the day across time zones, so make the caller choose.
+        raise TypeError(
+            f"query parameter {name} takes a datetime.date, not a datetime; pass value.date()"
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        _check_sendable_text(f"query parameter {name}", value)
+        return str.__str__(value)
+    raise TypeError(
+        f"query parameter {name} must be {_SCALAR_KINDS}, or a list or tuple of those; "
+        f"got {type(value).__name__}"
+    )
+
+
+def _elements(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _check_page(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"page must be an int from 1 to {MAX_PAGE}; got {type(value).__name__}")
+    if not 1 <= value <= MAX_PAGE:
+        raise ValueError(f"page must be from 1 to {MAX_PAGE} (TMDB's limit); got {value}")
+
+
+def _check_search_text(value: object) -> None:
+    if value is None:
+        raise ValueError("query (the text to search for) is required")
+    if not isinstance(value, str):
+        raise TypeError(f"query (the text to search for) must be a str; got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError("query (the text to search for) must contain something besides spaces")
+
+
+def check_choices(name: str, value: object, allowed: Collection[str]) -> None:
+    for element in _elements(value):
+        text = _serialize_scalar(name, element)
+        if text not in allowed:
+            valid = ", ".join(sorted(allowed))
+            parts = text.split(",")
+            # "credits,videos" is what TMDB's own URLs show; the SDK wants a list and joins it.
+            hint = f"; pass several as a list: {parts!r}" if len(parts) > 1 else ""
+            raise ValueError(f"{name} must be one of: {valid}; got {text!r}{hint}")
+
+
+def _serialize_value(name: str, value: object) -> str | None:
+    if isinstance(value, (list, tuple)):
+        parts = [_serialize_scalar(name, element) for element in value]
+        return ",".join(parts) if parts else None
+    return _serialize_scalar(name, value)
+
+
+def serialize_query(
+    query: Mapping[str, object] | None,
+    *,
+    config: ClientConfig,
+    choices: Mapping[str, Collection[str]] | None,
+) -> list[tuple[str, str]]:
+    """Check the caller's query parameters and turn them into strings.
+
+    Parameters
+    ----------
+    query : Mapping[str, object] or None
+        Parameter values; None means "not given" and is left out, except for
+        ``language`` and ``region``, which then take the client's defaults.
+    config : ClientConfig
+        Supplies the ``language`` / ``region`` defaults.
+    choices : Mapping[str, Collection[str]] or None
+        Allowed values for parameters that take one from a fixed set.
+
+    Returns
+    -------
+    list[tuple[str, str]]
+        Parameters to send, in the given order.
+    """
+    defaults = {"language": config.language, "region": config.region}
+    allowed_values = choices or {}
+    params: list[tuple[str, str]] = []
+    for name, given in (query or {}).items():
+        if not isinstance(name, str):
+            raise TypeError(f"query parameter names must be str; got {type(name).__name__}")
+        if name == "query":
+            _check_search_text(given)
+        value = defaults.get(name) if given is None else given
+        if value is None:
+            continue
+        text = _serialize_value(name, value)
+        if name == "page":
+            _check_page(value)
+        if name == "append_to_response" and text is not None:
+            count = len(text.split(","))
+            if count > MAX_APPENDED_RESPONSES:
+                raise ValueError(
+                    f"append_to_response takes at most {MAX_APPENDED_RESPONSES} items; got {count}"
+                )
+        if name in allowed_values:
+            check_choices(name, value, allowed_values[name])
+        if text is not None:
+            params.append((name, text))
+    return params
+
+
+def encode_body(body: Mapping[str, object] | None) -> bytes | None:
+    """Encode a request body as a JSON object, leaving out None values.
+
+    Parameters
+    ----------
+    body : Mapping[str, object] or None
+        Fields to send; None sends no body at all.
+
+    Returns
+    -------
+    bytes or None
+        The JSON document, or None for no body.
+    """
+    if body is None:
+        return None
+    fields = {name: value for name, value in body.items() if value is not None}
+    try:
+        return msgspec.json.encode(fields)
+    except (TypeError, msgspec.EncodeError):
+        for name, value in fields.items():
+            try:
+                msgspec.json.encode(value)
+            except (TypeError, msgspec.EncodeError):
+                raise TypeError(
+                    f"body field {name} cannot be sent as JSON: {type(value).__name__}"
+                ) from None
+        raise
