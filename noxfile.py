@@ -51,7 +51,8 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """Run the test suite."""
-    session.install("-e", ".[test]")
+    # The Parquet dataset tests need the optional extra.
+    session.install("-e", ".[test,parquet]")
     session.run("pytest", *session.posargs)
 
 
