@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from .evidence import PRESENT
 from .ir import FieldPlan, ModelPlan, UnionPlan
 from .naming import pascal, python_identifier, singular, words
 from .overrides import Overrides
@@ -227,6 +228,10 @@ class ModelPlanner:
                 fields.append(FieldPlan(python_identifier(key), key, "int", None))
                 continue
             kind = base_type(sub)
+            if key in schema.get(PRESENT, ()) and kind != "array" and not is_nullable(sub):
+                # Real responses always carry it, never null (codegen/evidence.py): a plain field.
+                fields.append(FieldPlan(python_identifier(key), key, annotation, None))
+                continue
             if kind in ("array", "object") and "oneOf" not in sub and not is_nullable(sub):
                 container_default = "[]" if kind == "array" else "{}"
                 if kind == "object" and not sub.get("additionalProperties"):

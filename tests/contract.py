@@ -95,7 +95,9 @@ def check_document(spec_path: str | Path) -> ContractReport:
     from codegen.heal import heal_document
     from codegen.overrides import load_overrides
 
-    healed, _ = heal_document(document, load_overrides())
+    from codegen.observe import OBSERVATIONS, load_observations
+
+    healed, _ = heal_document(document, load_overrides(), load_observations(OBSERVATIONS))
     namespace = vars(models)
     report = ContractReport()
     for method, path, operation in iter_operations(healed):

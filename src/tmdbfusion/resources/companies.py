@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .._resource import AsyncResource, SyncResource
 from ..models import (
-    AlternativeNames,
+    CompanyAlternativeNames,
     CompanyDetails,
     Images,
 )
@@ -22,7 +22,7 @@ class CompaniesResource(SyncResource):
         self,
         company_id: int,
         /,
-    ) -> AlternativeNames:
+    ) -> CompanyAlternativeNames:
         """Get the company details by ID.
 
         ``GET /3/company/{company_id}/alternative_names``
@@ -34,7 +34,7 @@ class CompaniesResource(SyncResource):
 
         Returns
         -------
-        AlternativeNames
+        CompanyAlternativeNames
         """
         return self._client._request(
             "GET",
@@ -42,7 +42,7 @@ class CompaniesResource(SyncResource):
             path_params={
                 "company_id": company_id,
             },
-            cast_to=AlternativeNames,
+            cast_to=CompanyAlternativeNames,
         )
 
     def details(
@@ -107,7 +107,7 @@ class AsyncCompaniesResource(AsyncResource):
         self,
         company_id: int,
         /,
-    ) -> AlternativeNames:
+    ) -> CompanyAlternativeNames:
         """Get the company details by ID.
 
         ``GET /3/company/{company_id}/alternative_names``
@@ -119,7 +119,7 @@ class AsyncCompaniesResource(AsyncResource):
 
         Returns
         -------
-        AlternativeNames
+        CompanyAlternativeNames
         """
         return await self._client._request(
             "GET",
@@ -127,7 +127,7 @@ class AsyncCompaniesResource(AsyncResource):
             path_params={
                 "company_id": company_id,
             },
-            cast_to=AlternativeNames,
+            cast_to=CompanyAlternativeNames,
         )
 
     async def details(

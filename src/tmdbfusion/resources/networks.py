@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from .._resource import AsyncResource, SyncResource
 from ..models import (
-    AlternativeNames,
     Images,
+    NetworkAlternativeNames,
     NetworkDetails,
 )
 
@@ -22,7 +22,7 @@ class NetworksResource(SyncResource):
         self,
         network_id: int,
         /,
-    ) -> AlternativeNames:
+    ) -> NetworkAlternativeNames:
         """Get the alternative names of a network.
 
         ``GET /3/network/{network_id}/alternative_names``
@@ -34,7 +34,7 @@ class NetworksResource(SyncResource):
 
         Returns
         -------
-        AlternativeNames
+        NetworkAlternativeNames
         """
         return self._client._request(
             "GET",
@@ -42,7 +42,7 @@ class NetworksResource(SyncResource):
             path_params={
                 "network_id": network_id,
             },
-            cast_to=AlternativeNames,
+            cast_to=NetworkAlternativeNames,
         )
 
     def details(
@@ -107,7 +107,7 @@ class AsyncNetworksResource(AsyncResource):
         self,
         network_id: int,
         /,
-    ) -> AlternativeNames:
+    ) -> NetworkAlternativeNames:
         """Get the alternative names of a network.
 
         ``GET /3/network/{network_id}/alternative_names``
@@ -119,7 +119,7 @@ class AsyncNetworksResource(AsyncResource):
 
         Returns
         -------
-        AlternativeNames
+        NetworkAlternativeNames
         """
         return await self._client._request(
             "GET",
@@ -127,7 +127,7 @@ class AsyncNetworksResource(AsyncResource):
             path_params={
                 "network_id": network_id,
             },
-            cast_to=AlternativeNames,
+            cast_to=NetworkAlternativeNames,
         )
 
     async def details(

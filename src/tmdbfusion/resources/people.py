@@ -12,6 +12,8 @@ from typing import Literal
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     Changes,
+    MediaTaggedImage,
+    MediaTaggedImagePage,
     PersonCombinedCredits,
     PersonDetails,
     PersonExternalIds,
@@ -21,8 +23,6 @@ from ..models import (
     PersonSummaryPage,
     PersonTranslations,
     PersonTvCredits,
-    TaggedImage,
-    TaggedImagePage,
 )
 from ..pagination import AsyncPager, SyncPage
 
@@ -319,7 +319,7 @@ class PeopleResource(SyncResource):
         /,
         *,
         page: int | None = None,
-    ) -> SyncPage[TaggedImagePage, TaggedImage]:
+    ) -> SyncPage[MediaTaggedImagePage, MediaTaggedImage]:
         """Get the tagged images for a person.
 
         ``GET /3/person/{person_id}/tagged_images``
@@ -333,7 +333,7 @@ class PeopleResource(SyncResource):
 
         Returns
         -------
-        TaggedImagePage page of TaggedImage
+        MediaTaggedImagePage page of MediaTaggedImage
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
         """
@@ -346,7 +346,7 @@ class PeopleResource(SyncResource):
             query={
                 "page": page,
             },
-            cast_to=TaggedImagePage,
+            cast_to=MediaTaggedImagePage,
         )
 
     def translations(
@@ -701,7 +701,7 @@ class AsyncPeopleResource(AsyncResource):
         /,
         *,
         page: int | None = None,
-    ) -> AsyncPager[TaggedImagePage, TaggedImage]:
+    ) -> AsyncPager[MediaTaggedImagePage, MediaTaggedImage]:
         """Get the tagged images for a person.
 
         ``GET /3/person/{person_id}/tagged_images``
@@ -715,7 +715,7 @@ class AsyncPeopleResource(AsyncResource):
 
         Returns
         -------
-        TaggedImagePage page of TaggedImage
+        MediaTaggedImagePage page of MediaTaggedImage
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
         """
@@ -728,7 +728,7 @@ class AsyncPeopleResource(AsyncResource):
             query={
                 "page": page,
             },
-            cast_to=TaggedImagePage,
+            cast_to=MediaTaggedImagePage,
         )
 
     async def translations(

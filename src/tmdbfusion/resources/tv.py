@@ -17,7 +17,6 @@ from ..models import (
     Review,
     ReviewPage,
     StatusResponse,
-    Translations,
     TvSeriesAggregateCredits,
     TvSeriesAlternativeTitles,
     TvSeriesContentRatings,
@@ -30,6 +29,7 @@ from ..models import (
     TvSeriesScreenedTheatrically,
     TvSeriesSummary,
     TvSeriesSummaryPage,
+    TvSeriesTranslations,
     Videos,
     WatchProviders,
 )
@@ -880,7 +880,7 @@ class TvResource(SyncResource):
         self,
         series_id: int,
         /,
-    ) -> Translations:
+    ) -> TvSeriesTranslations:
         """Get the translations that have been added to a TV show.
 
         ``GET /3/tv/{series_id}/translations``
@@ -892,7 +892,7 @@ class TvResource(SyncResource):
 
         Returns
         -------
-        Translations
+        TvSeriesTranslations
         """
         return self._client._request(
             "GET",
@@ -900,7 +900,7 @@ class TvResource(SyncResource):
             path_params={
                 "series_id": series_id,
             },
-            cast_to=Translations,
+            cast_to=TvSeriesTranslations,
         )
 
     def videos(
@@ -1811,7 +1811,7 @@ class AsyncTvResource(AsyncResource):
         self,
         series_id: int,
         /,
-    ) -> Translations:
+    ) -> TvSeriesTranslations:
         """Get the translations that have been added to a TV show.
 
         ``GET /3/tv/{series_id}/translations``
@@ -1823,7 +1823,7 @@ class AsyncTvResource(AsyncResource):
 
         Returns
         -------
-        Translations
+        TvSeriesTranslations
         """
         return await self._client._request(
             "GET",
@@ -1831,7 +1831,7 @@ class AsyncTvResource(AsyncResource):
             path_params={
                 "series_id": series_id,
             },
-            cast_to=Translations,
+            cast_to=TvSeriesTranslations,
         )
 
     async def videos(

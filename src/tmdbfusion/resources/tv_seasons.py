@@ -18,8 +18,8 @@ from ..models import (
     TvSeasonDetails,
     TvSeasonExternalIds,
     TvSeasonImages,
-    Videos,
-    WatchProviders,
+    TvSeasonVideos,
+    TvSeasonWatchProviders,
 )
 
 __all__ = ["AsyncTvSeasonsResource", "TvSeasonsResource"]
@@ -372,7 +372,7 @@ class TvSeasonsResource(SyncResource):
         *,
         include_video_language: str | None = None,
         language: str | None = None,
-    ) -> Videos:
+    ) -> TvSeasonVideos:
         """Get the videos that belong to a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/videos``
@@ -390,7 +390,7 @@ class TvSeasonsResource(SyncResource):
 
         Returns
         -------
-        Videos
+        TvSeasonVideos
         """
         return self._client._request(
             "GET",
@@ -403,7 +403,7 @@ class TvSeasonsResource(SyncResource):
                 "include_video_language": include_video_language,
                 "language": language,
             },
-            cast_to=Videos,
+            cast_to=TvSeasonVideos,
         )
 
     def watch_providers(
@@ -413,7 +413,7 @@ class TvSeasonsResource(SyncResource):
         /,
         *,
         language: str | None = None,
-    ) -> WatchProviders:
+    ) -> TvSeasonWatchProviders:
         """Get the list of streaming providers we have for a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``
@@ -429,7 +429,7 @@ class TvSeasonsResource(SyncResource):
 
         Returns
         -------
-        WatchProviders
+        TvSeasonWatchProviders
         """
         return self._client._request(
             "GET",
@@ -441,7 +441,7 @@ class TvSeasonsResource(SyncResource):
             query={
                 "language": language,
             },
-            cast_to=WatchProviders,
+            cast_to=TvSeasonWatchProviders,
         )
 
 
@@ -792,7 +792,7 @@ class AsyncTvSeasonsResource(AsyncResource):
         *,
         include_video_language: str | None = None,
         language: str | None = None,
-    ) -> Videos:
+    ) -> TvSeasonVideos:
         """Get the videos that belong to a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/videos``
@@ -810,7 +810,7 @@ class AsyncTvSeasonsResource(AsyncResource):
 
         Returns
         -------
-        Videos
+        TvSeasonVideos
         """
         return await self._client._request(
             "GET",
@@ -823,7 +823,7 @@ class AsyncTvSeasonsResource(AsyncResource):
                 "include_video_language": include_video_language,
                 "language": language,
             },
-            cast_to=Videos,
+            cast_to=TvSeasonVideos,
         )
 
     async def watch_providers(
@@ -833,7 +833,7 @@ class AsyncTvSeasonsResource(AsyncResource):
         /,
         *,
         language: str | None = None,
-    ) -> WatchProviders:
+    ) -> TvSeasonWatchProviders:
         """Get the list of streaming providers we have for a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``
@@ -849,7 +849,7 @@ class AsyncTvSeasonsResource(AsyncResource):
 
         Returns
         -------
-        WatchProviders
+        TvSeasonWatchProviders
         """
         return await self._client._request(
             "GET",
@@ -861,5 +861,5 @@ class AsyncTvSeasonsResource(AsyncResource):
             query={
                 "language": language,
             },
-            cast_to=WatchProviders,
+            cast_to=TvSeasonWatchProviders,
         )
