@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import Any
 
 from .heal import HTTP_METHODS, heal_document, iter_operations, operation_key
-from .observe import OBSERVATIONS, load_observations
 from .ir import ModelPlan, OperationPlan, ParamPlan, Plan, UnionPlan
 from .names import NamingError
+from .observe import OBSERVATIONS, load_observations
 from .overrides import Overrides, OverridesError, load_overrides
 from .plan import SKIPPED_PARAMETER_LOCATIONS, build_plan
 from .spec import (

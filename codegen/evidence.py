@@ -142,9 +142,7 @@ def mark_present(
         return {**schema, "oneOf": variants}, marked
     if kind == "array" and isinstance(schema.get("items"), dict):
         item_places = [
-            item
-            for p in places
-            for item, _ in _item_places(real, p) + _item_places(documented, p)
+            item for p in places for item, _ in _item_places(real, p) + _item_places(documented, p)
         ]
         item_places = sorted(set(item_places)) or [f"{p}[]" for p in places]
         items, marked = mark_present(schema["items"], real, documented, f"{place}[]", item_places)
@@ -168,7 +166,8 @@ def mark_present(
     for key, sub in properties.items():
         real_facts = [real[p][key] for p in places if key in real.get(p, {})]
         documented_facts = [documented[p][key] for p in places if key in documented.get(p, {})]
-        seen, absent, null = _support(real_facts + documented_facts, real_objects + documented_objects)
+        objects = real_objects + documented_objects
+        seen, absent, null = _support(real_facts + documented_facts, objects)
         real_seen = sum(f.get("seen", 0) for f in real_facts)
         if (
             real_objects

@@ -210,7 +210,7 @@ class ModelPlanner:
             model.sources = list(self.sources[model.name])
             model.doc = self._doc(model.name)
         union_plans = [
-            UnionPlan(name, f"Any of {', '.join(members)}, told apart by ``media_type``.", members)
+            UnionPlan(name, _union_doc(members), members)
             for name, members in sorted(unions.items())
         ]
         return [models[n] for n in sorted(models)], union_plans, renames
@@ -332,6 +332,12 @@ class ModelPlanner:
 # What a JSON kind the examples showed besides the documented one becomes in a union. The other
 # kind's structure was not kept, so containers stay untyped; msgspec allows one of each kind.
 CONFLICT_ANNOTATIONS = {**SCALARS, "object": "dict[str, Any]", "array": "list[Any]"}
+
+
+def _union_doc(members: list[str]) -> str:
+    """The docstring of a union alias, wrapped to the line length."""
+    text = f"Any of {', '.join(members)}, told apart by ``media_type``."
+    return "\n".join(textwrap.wrap(text, 90)) + ("\n" if len(text) > 90 else "")
 
 
 def _with_alternatives(annotation: str, schema: Schema) -> str:

@@ -24,22 +24,22 @@ What is kept, per operation (``"GET /3/movie/{movie_id}"``) and JSON path (``res
 
 Facts, never bodies: no free text, name, title or overview is ever written, because values are kept
 only for keys outside ``FREE_TEXT_KEYS`` and not named like an id, name or title, whose every
-value looks like a code. Country-keyed objects
-collapse to one ``{country}`` segment, the parts ``append_to_response`` added to a body are left
-out (each is observed through its own operation's responses), and items of mixed-media lists are split by their
-``media_type`` (``results[movie]``), so a field that only movies carry is not counted as absent.
+value looks like a code. Country-keyed objects collapse to one ``{country}`` segment, the parts
+``append_to_response`` added to a body are left out (each is observed through its own
+operation's responses), and items of mixed-media lists are split by their ``media_type``
+(``results[movie]``), so a field that only movies carry is not counted as absent.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(

@@ -7,9 +7,9 @@ from typing import Any
 
 from .documents import V4_API_DOCUMENT, Document
 from .heal import HealReport, heal_document
-from .observe import OBSERVATIONS, load_observations
 from .ir import Plan
 from .layout import V3, V4
+from .observe import OBSERVATIONS, load_observations
 from .overrides import Overrides, load_overrides
 from .plan import build_plan
 from .render import format_python, render_files

@@ -74,9 +74,9 @@ def test_real_drift_with_the_committed_evidence(older_path: Path, pinned_path: P
     report = compare_documents(
         base, upstream, base_source=base_source, upstream_source=upstream_source
     )
-    changes = {
-        (model.name, c.name, c.kind) for model in report.models for c in model.changes
-    } | {(op.key, c.name, c.kind) for op in report.operations for c in op.changes}
+    changes = {(model.name, c.name, c.kind) for model in report.models for c in model.changes} | {
+        (op.key, c.name, c.kind) for op in report.operations for c in op.changes
+    }
     assert ("GET /3/find/{external_id}", "external_source", "values removed") in changes
     # The recordings show belongs_to_collection as an object in both snapshots' era.
     assert ("MovieDetails", "belongs_to_collection", "retyped") not in changes

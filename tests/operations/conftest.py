@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from codegen.heal import heal_document
-from codegen.observe import OBSERVATIONS, load_observations
 from codegen.ir import Plan
+from codegen.observe import OBSERVATIONS, load_observations
 from codegen.overrides import load_overrides
 from codegen.pipeline import plan_document
 from codegen.spec import load_document, locate_pinned

@@ -78,8 +78,6 @@ __all__ = [
     "Media",
     "MediaResult",
     "MediaResultPage",
-    "MediaTaggedImage",
-    "MediaTaggedImagePage",
     "MovieAlternativeTitles",
     "MovieCastCredit",
     "MovieCredits",
@@ -133,6 +131,8 @@ __all__ = [
     "SpokenLanguage",
     "StatusResponse",
     "SuccessResponse",
+    "TaggedImage",
+    "TaggedImagePage",
     "TaggedMovie",
     "TaggedTvEpisode",
     "TmdbAvatar",
@@ -1295,22 +1295,6 @@ class MediaResultPage(
     total_results: int
 
 
-class MediaTaggedImagePage(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Media tagged image page.
-
-    Returned by ``GET /3/person/{person_id}/tagged_images``.
-    """
-
-    id: int
-    page: int
-    results: list[MediaTaggedImage] = []
-    total_pages: int
-    total_results: int
-
-
 class MovieAlternativeTitles(
     msgspec.Struct,
     kw_only=True,
@@ -1765,7 +1749,7 @@ class PersonDetails(
     external_ids: PersonExternalIds | None = None
     images: PersonImages | None = None
     movie_credits: PersonMovieCredits | None = None
-    tagged_images: MediaTaggedImagePage | None = None
+    tagged_images: TaggedImagePage | None = None
     translations: PersonTranslations | None = None
     tv_credits: PersonTvCredits | None = None
 
@@ -2239,6 +2223,22 @@ class SuccessResponse(
     """
 
     success: bool | None = None
+
+
+class TaggedImagePage(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tagged image page.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
+
+    id: int
+    page: int
+    results: list[TaggedImage] = []
+    total_pages: int
+    total_results: int
 
 
 class TaggedMovie(
@@ -3258,12 +3258,6 @@ MediaResult: TypeAlias = MovieResult | PersonResult | TvSeriesResult
 """Any of MovieResult, PersonResult, TvSeriesResult, told apart by ``media_type``."""
 
 
-MediaTaggedImage: TypeAlias = (
-    TvEpisodeTaggedImage | MovieTaggedImage | SeasonTaggedImage | TvSeriesTaggedImage
-)
-"""Any of TvEpisodeTaggedImage, MovieTaggedImage, SeasonTaggedImage, TvSeriesTaggedImage, told apart by ``media_type``."""
-
-
 MovieOrTvSeriesCastCredit: TypeAlias = MovieCastCredit | TvSeriesCastCredit
 """Any of MovieCastCredit, TvSeriesCastCredit, told apart by ``media_type``."""
 
@@ -3274,3 +3268,11 @@ MovieOrTvSeriesCrewCredit: TypeAlias = MovieCrewCredit | TvSeriesCrewCredit
 
 MovieOrTvSeriesResult: TypeAlias = MovieResult | TvSeriesResult
 """Any of MovieResult, TvSeriesResult, told apart by ``media_type``."""
+
+
+TaggedImage: TypeAlias = (
+    TvEpisodeTaggedImage | MovieTaggedImage | SeasonTaggedImage | TvSeriesTaggedImage
+)
+"""Any of TvEpisodeTaggedImage, MovieTaggedImage, SeasonTaggedImage, TvSeriesTaggedImage,
+told apart by ``media_type``.
+"""

@@ -12,8 +12,6 @@ from typing import Literal
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     Changes,
-    MediaTaggedImage,
-    MediaTaggedImagePage,
     PersonCombinedCredits,
     PersonDetails,
     PersonExternalIds,
@@ -23,6 +21,8 @@ from ..models import (
     PersonSummaryPage,
     PersonTranslations,
     PersonTvCredits,
+    TaggedImage,
+    TaggedImagePage,
 )
 from ..pagination import AsyncPager, SyncPage
 
@@ -319,7 +319,7 @@ class PeopleResource(SyncResource):
         /,
         *,
         page: int | None = None,
-    ) -> SyncPage[MediaTaggedImagePage, MediaTaggedImage]:
+    ) -> SyncPage[TaggedImagePage, TaggedImage]:
         """Get the tagged images for a person.
 
         ``GET /3/person/{person_id}/tagged_images``
@@ -333,7 +333,7 @@ class PeopleResource(SyncResource):
 
         Returns
         -------
-        MediaTaggedImagePage page of MediaTaggedImage
+        TaggedImagePage page of TaggedImage
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
         """
@@ -346,7 +346,7 @@ class PeopleResource(SyncResource):
             query={
                 "page": page,
             },
-            cast_to=MediaTaggedImagePage,
+            cast_to=TaggedImagePage,
         )
 
     def translations(
@@ -701,7 +701,7 @@ class AsyncPeopleResource(AsyncResource):
         /,
         *,
         page: int | None = None,
-    ) -> AsyncPager[MediaTaggedImagePage, MediaTaggedImage]:
+    ) -> AsyncPager[TaggedImagePage, TaggedImage]:
         """Get the tagged images for a person.
 
         ``GET /3/person/{person_id}/tagged_images``
@@ -715,7 +715,7 @@ class AsyncPeopleResource(AsyncResource):
 
         Returns
         -------
-        MediaTaggedImagePage page of MediaTaggedImage
+        TaggedImagePage page of TaggedImage
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
         """
@@ -728,7 +728,7 @@ class AsyncPeopleResource(AsyncResource):
             query={
                 "page": page,
             },
-            cast_to=MediaTaggedImagePage,
+            cast_to=TaggedImagePage,
         )
 
     async def translations(
