@@ -22,9 +22,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .spec import ROOT, SpecError, fetch
-
-OBSERVATIONS = ROOT / "openapi" / "observations.json"
+from .observe import OBSERVATIONS
+from .spec import SpecError, fetch
 
 FORMATS = ("text", "markdown", "json")
 

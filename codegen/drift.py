@@ -50,6 +50,7 @@ from typing import Any
 from .heal import HTTP_METHODS, heal_document, iter_operations, operation_key
 from .ir import ModelPlan, OperationPlan, ParamPlan, Plan, UnionPlan
 from .names import NamingError
+from .observe import OBSERVATIONS, load_observations
 from .overrides import Overrides, OverridesError, load_overrides
 from .plan import SKIPPED_PARAMETER_LOCATIONS, build_plan
 from .spec import (
@@ -273,13 +274,17 @@ class Surface:
         return {key: _method_name(op) for key, op in self.operations().items()}
 
 
-def plan_surface(document: dict[str, Any], overrides: Overrides) -> Surface:
+def plan_surface(
+    document: dict[str, Any], overrides: Overrides, observations: dict[str, Any] | None = None
+) -> Surface:
     """Heal and plan ``document`` as ``generate`` does, keeping the healed document.
 
     These are the two steps of ``pipeline.plan_document``, which does not return the healed
     document; the drift needs it for parameter defaults and to tell what healing absorbed.
     """
-    healed, _ = heal_document(document, overrides)
+    if observations is None:
+        observations = load_observations(OBSERVATIONS)
+    healed, _ = heal_document(document, overrides, observations)
     defaults = {
         (operation_key(method, path), raw["name"]): raw.get("schema", {}).get("default")
         for method, path, operation in iter_operations(healed)
@@ -681,9 +686,14 @@ def raw_differences(base: dict[str, Any], upstream: dict[str, Any]) -> list[RawD
 # --- putting it together -------------------------------------------------------------------------
 
 
-def _plan_or_explain(document: dict[str, Any], overrides: Overrides, source: Source) -> Surface:
+def _plan_or_explain(
+    document: dict[str, Any],
+    overrides: Overrides,
+    source: Source,
+    observations: dict[str, Any] | None,
+) -> Surface:
     try:
-        return plan_surface(document, overrides)
+        return plan_surface(document, overrides, observations)
     except (KeyError, ValueError, TypeError, NamingError, OverridesError) as exc:
         raise SpecError(
             f"the generator cannot plan {source.label} ({type(exc).__name__}: {exc}); "
@@ -698,16 +708,20 @@ def compare_documents(
     base_source: Source,
     upstream_source: Source,
     overrides: Callable[[], Overrides] = load_overrides,
+    observations: dict[str, Any] | None = None,
 ) -> DriftReport:
     """Compare two parsed documents; ``overrides`` loads a fresh set for each (they record use).
+
+    Both are healed with the same ``observations`` (default: the committed real-response facts),
+    as ``generate`` heals the pinned one.
 
     A structural raw difference is absorbed *by healing* when the healed documents agree at its
     location; one that survives healing is absorbed *without effect* when its operation's method
     and models came out unchanged (or when it lies outside the operations); otherwise it is what
     caused the SDK changes reported for that operation.
     """
-    old = _plan_or_explain(base, overrides(), base_source)
-    new = _plan_or_explain(upstream, overrides(), upstream_source)
+    old = _plan_or_explain(base, overrides(), base_source, observations)
+    new = _plan_or_explain(upstream, overrides(), upstream_source, observations)
     operations, models = compare_surfaces(old, new)
     report = DriftReport(base_source, upstream_source, operations, models)
     report.stale_overrides = [s for s in new.stale_overrides if s not in old.stale_overrides]

@@ -14,6 +14,9 @@ healed document can be diffed, dumped and reviewed. Each rule is a small functio
 - ``detect_maps``: objects spelled out with one property per country code become ``dict[str, T]``.
 - ``body_from_example``: the placeholder ``RAW_BODY`` request body becomes the example's fields.
 - ``apply_schema_overrides``: the entries of ``openapi/overrides.yaml`` nothing above can infer.
+- ``evidence.evidence_examples`` and ``evidence.mark_present``: the facts of real recorded
+  responses (``openapi/observations.json``) add to the examples, and decide which keys are always
+  present (see ``codegen/evidence.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .evidence import evidence_examples, mark_present
+from .observe import Observations
 from .overrides import Overrides
 from .schema import (
     SCALAR_TYPES,
@@ -335,14 +340,21 @@ def body_from_example(media: dict[str, Any], where: str, report: HealReport) -> 
 # --- schema overrides ----------------------------------------------------------------------------
 
 
-def _node(schema: Schema, path: str) -> Schema:
-    """Find the sub-schema at a dotted path such as ``results[].known_for[]``."""
+def _node(schema: Schema, path: str, *, create: bool = False) -> Schema:
+    """Find the sub-schema at a dotted path such as ``results[].known_for[]``.
+
+    With ``create``, a missing last property is added: an override that declares a field's type
+    holds whether or not the examples and the evidence happened to show the field.
+    """
     node = schema
-    for part in re.findall(r"[^.\[\]]+|\[\]", path):
+    parts = re.findall(r"[^.\[\]]+|\[\]", path)
+    for index, part in enumerate(parts):
         if part == "[]":
             node = node["items"]
         elif "<" in part:
             raise KeyError(part)
+        elif create and index == len(parts) - 1:
+            node = node.setdefault("properties", {}).setdefault(part, {})
         else:
             node = node["properties"][part]
     return node
@@ -351,7 +363,7 @@ def _node(schema: Schema, path: str) -> Schema:
 def apply_schema_override(schema: Schema, path: str, data: dict[str, Any]) -> Schema:
     """Apply one override's changes (``type``, ``nullable``, ``remove``) to the node at ``path``."""
     result = copy.deepcopy(schema)
-    node = _node(result, path) if path else result
+    node = _node(result, path, create=data.get("type") == "any") if path else result
     if data.get("type") == "any":
         # Values TMDB documents as any JSON at all (change history values).
         node.clear()
@@ -379,10 +391,17 @@ def _split_at(at: str) -> tuple[str, str]:
 
 
 def heal_document(
-    document: dict[str, Any], overrides: Overrides
+    document: dict[str, Any],
+    overrides: Overrides,
+    observations: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], HealReport]:
-    """Return the healed copy of ``document`` and the report of what changed."""
+    """Return the healed copy of ``document`` and the report of what changed.
+
+    ``observations`` is the content of ``openapi/observations.json`` (``None``: no evidence beyond
+    the document's examples, so no key is made present).
+    """
     healed = copy.deepcopy(document)
+    observed: dict[str, Any] = (observations or {}).get("operations", {})
     report = HealReport()
     forced_tags: dict[str, dict[str, list[str]]] = {}
     for entry in overrides.entries("tagged_unions"):
@@ -412,7 +431,12 @@ def heal_document(
         if media is None or "schema" not in media:
             continue
         values = example_values(media)
+        real_facts = observed.get(where, {}).get("fields", {})
+        evidence = evidence_examples(real_facts)
+        if evidence:
+            report.record("evidence", where, f"{observed[where]['responses']} recorded responses")
         schema = strip_response_noise(media["schema"])
+        values = values + evidence
         schema = build_tagged_unions(schema, values, where, forced_tags.get(where, {}), report)
         if where in forced_tags:
             for entry in overrides.entries("tagged_unions"):
@@ -425,6 +449,13 @@ def heal_document(
             schema = apply_schema_override(schema, node, data)
             entry.used = True
             report.record("override", f"{where} {node}", entry.reason)
+        if real_facts:
+            documented = Observations()
+            documented.observe_all([(where, value, None) for value in example_values(media)])
+            documented_facts = documented.as_json()["operations"].get(where, {}).get("fields", {})
+            schema, present = mark_present(schema, real_facts, documented_facts)
+            for path in present:
+                report.record("present", f"{where} {path}")
         media["schema"] = schema
     for entry in overrides.entries("schema"):
         if "same_as" in entry.data:

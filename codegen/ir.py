@@ -46,8 +46,11 @@ class UnionPlan:
 
     @property
     def definition(self) -> str:
-        """The alias's line in the models module."""
-        return f"{self.name}: TypeAlias = {' | '.join(self.members)}"
+        """The alias's definition in the models module, wrapped as ruff formats a long one."""
+        line = f"{self.name}: TypeAlias = {' | '.join(self.members)}"
+        if len(line) <= 100:
+            return line
+        return f"{self.name}: TypeAlias = (\n    {' | '.join(self.members)}\n)"
 
 
 @dataclass

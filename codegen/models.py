@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from .evidence import PRESENT
 from .ir import FieldPlan, ModelPlan, UnionPlan
 from .naming import pascal, python_identifier, singular, words
 from .overrides import Overrides
@@ -209,7 +210,7 @@ class ModelPlanner:
             model.sources = list(self.sources[model.name])
             model.doc = self._doc(model.name)
         union_plans = [
-            UnionPlan(name, f"Any of {', '.join(members)}, told apart by ``media_type``.", members)
+            UnionPlan(name, _union_doc(members), members)
             for name, members in sorted(unions.items())
         ]
         return [models[n] for n in sorted(models)], union_plans, renames
@@ -227,6 +228,10 @@ class ModelPlanner:
                 fields.append(FieldPlan(python_identifier(key), key, "int", None))
                 continue
             kind = base_type(sub)
+            if key in schema.get(PRESENT, ()) and kind != "array" and not is_nullable(sub):
+                # Real responses always carry it, never null (codegen/evidence.py): a plain field.
+                fields.append(FieldPlan(python_identifier(key), key, annotation, None))
+                continue
             if kind in ("array", "object") and "oneOf" not in sub and not is_nullable(sub):
                 container_default = "[]" if kind == "array" else "{}"
                 if kind == "object" and not sub.get("additionalProperties"):
@@ -327,6 +332,12 @@ class ModelPlanner:
 # What a JSON kind the examples showed besides the documented one becomes in a union. The other
 # kind's structure was not kept, so containers stay untyped; msgspec allows one of each kind.
 CONFLICT_ANNOTATIONS = {**SCALARS, "object": "dict[str, Any]", "array": "list[Any]"}
+
+
+def _union_doc(members: list[str]) -> str:
+    """The docstring of a union alias, wrapped to the line length."""
+    text = f"Any of {', '.join(members)}, told apart by ``media_type``."
+    return "\n".join(textwrap.wrap(text, 90)) + ("\n" if len(text) > 90 else "")
 
 
 def _with_alternatives(annotation: str, schema: Schema) -> str:

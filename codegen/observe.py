@@ -13,6 +13,7 @@ What is kept, per operation (``"GET /3/movie/{movie_id}"``) and JSON path (``res
 
 - ``seen``: how many objects at that place had the key; ``absent``: how many lacked it;
 - ``null``: how many of the ``seen`` values were ``null``; ``types``: JSON kinds and their counts;
+- ``item_types``: for lists, the JSON kinds of their items;
 - ``formats``: for strings, ``date`` (``YYYY-MM-DD``), ``datetime`` (ISO 8601 with a time),
   ``empty`` (``""``) or ``text``;
 - ``values``: for a small closed vocabulary only (at most ``MAX_VOCABULARY`` short code-like
@@ -23,9 +24,10 @@ What is kept, per operation (``"GET /3/movie/{movie_id}"``) and JSON path (``res
 
 Facts, never bodies: no free text, name, title or overview is ever written, because values are kept
 only for keys outside ``FREE_TEXT_KEYS`` and not named like an id, name or title, whose every
-value looks like a code. Country-keyed objects
-collapse to one ``{country}`` segment, and items of mixed-media lists are split by their
-``media_type`` (``results[movie]``), so a field that only movies carry is not counted as absent.
+value looks like a code. Country-keyed objects collapse to one ``{country}`` segment, the parts
+``append_to_response`` added to a body are left out (each is observed through its own
+operation's responses), and items of mixed-media lists are split by their ``media_type``
+(``results[movie]``), so a field that only movies carry is not counted as absent.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(
@@ -59,6 +62,7 @@ FREE_TEXT_KEYS = frozenset(
 NAME_LIKE_KEY = re.compile(r"(^|_)(id|ids|name|title|source|path|key|url)$")
 MAX_VOCABULARY = 12
 OBSERVATIONS_VERSION = 1
+OBSERVATIONS = Path(__file__).resolve().parent.parent / "openapi" / "observations.json"
 
 
 def json_kind(value: object) -> str:
@@ -99,6 +103,7 @@ class FieldFacts:
     types: Counter[str] = field(default_factory=Counter)
     formats: Counter[str] = field(default_factory=Counter)
     values: Counter[str] = field(default_factory=Counter)
+    item_types: Counter[str] = field(default_factory=Counter)
     vocabulary_open: bool = False
     absent_years: set[int] = field(default_factory=set)
 
@@ -109,6 +114,8 @@ class FieldFacts:
         self.types[kind] += 1
         if value is None:
             self.null += 1
+        if isinstance(value, list):
+            self.item_types.update(json_kind(item) for item in value)
         if isinstance(value, str):
             self.formats[string_format(value)] += 1
             if key in FREE_TEXT_KEYS or NAME_LIKE_KEY.search(key) or not CODE_VALUE.match(value):
@@ -124,6 +131,8 @@ class FieldFacts:
         """The committed form: sorted, without empty entries."""
         out: dict[str, Any] = {"seen": self.seen, "absent": self.absent, "null": self.null}
         out["types"] = dict(sorted(self.types.items()))
+        if self.item_types:
+            out["item_types"] = dict(sorted(self.item_types.items()))
         if self.formats:
             out["formats"] = dict(sorted(self.formats.items()))
         # A closed vocabulary repeats itself: values each seen about once are more likely names.
@@ -164,6 +173,21 @@ class Observations:
                     known.absent += 1
                     if year is not None:
                         known.absent_years.add(year)
+
+    def observe_all(self, bodies: list[tuple[str, object, int | None]]) -> None:
+        """Walk ``(operation, body, year)`` triples, counting every key's absence in every object.
+
+        Every key of every place is registered first, so a key that only a later body carries
+        still counts as absent from the earlier ones.
+        """
+        for operation, body, _ in bodies:
+            facts = self.operations.setdefault(operation, OperationFacts())
+            for place, obj in _objects(body, ""):
+                keys = facts.fields.setdefault(place, {})
+                for key in obj:
+                    keys.setdefault(key, FieldFacts())
+        for operation, body, year in bodies:
+            self.observe(operation, body, year)
 
     def as_json(self) -> dict[str, Any]:
         """The whole committed document, deterministic for the same inputs."""
@@ -219,7 +243,6 @@ def observe_corpora(corpora: Iterable[Path]) -> Observations:
     observations = Observations()
     for corpus in corpora:
         entries = load_manifest(corpus)
-        # Two passes per operation so a key's absence counts in every object, whatever the order.
         bodies: list[tuple[str, object, int | None]] = []
         for entry in entries:
             template = str(entry.get("path_template", ""))
@@ -232,22 +255,25 @@ def observe_corpora(corpora: Iterable[Path]) -> Observations:
             body = json.loads((corpus / str(entry["file"])).read_text(encoding="utf-8"))
             year = entry.get("recorded_year")
             operation = f"{str(entry.get('method', 'GET')).upper()} {template}"
+            body = _without_appended(body, str(entry.get("request_path") or ""))
             bodies.append((operation, body, year if isinstance(year, int) else None))
             observations.sources[str(entry.get("source_repo", corpus.name))] += 1
-        _prime_keys(observations, bodies)
-        for operation, body, year in bodies:
-            observations.observe(operation, body, year)
+        observations.observe_all(bodies)
     return observations
 
 
-def _prime_keys(observations: Observations, bodies: list[tuple[str, object, int | None]]) -> None:
-    """Register every key of every place first, so absences are counted from the first object."""
-    for operation, body, _ in bodies:
-        facts = observations.operations.setdefault(operation, OperationFacts())
-        for place, obj in _objects(body, ""):
-            keys = facts.fields.setdefault(place, {})
-            for key in obj:
-                keys.setdefault(key, FieldFacts())
+def appended_parts(request_path: str) -> list[str]:
+    """The ``append_to_response`` names of a recorded request path."""
+    query = parse_qs(urlsplit(request_path).query)
+    return [part for value in query.get("append_to_response", []) for part in value.split(",")]
+
+
+def _without_appended(body: object, request_path: str) -> object:
+    """Drop the parts ``append_to_response`` added: they are typed from their own operations."""
+    parts = set(appended_parts(request_path))
+    if not parts or not isinstance(body, dict):
+        return body
+    return {key: value for key, value in body.items() if key not in parts}
 
 
 def write_observations(observations: Observations, out: Path) -> None:

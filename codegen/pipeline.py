@@ -9,6 +9,7 @@ from .documents import V4_API_DOCUMENT, Document
 from .heal import HealReport, heal_document
 from .ir import Plan
 from .layout import V3, V4
+from .observe import OBSERVATIONS, load_observations
 from .overrides import Overrides, load_overrides
 from .plan import build_plan
 from .render import format_python, render_files
@@ -36,17 +37,26 @@ GENERATED_PATHS = (
 
 
 def plan_document(
-    document: dict[str, Any], overrides: Overrides | None = None
+    document: dict[str, Any],
+    overrides: Overrides | None = None,
+    observations: dict[str, Any] | None = None,
 ) -> tuple[Plan, HealReport, Overrides]:
-    """Heal and plan one document."""
+    """Heal and plan one document.
+
+    ``observations`` are the real-response facts that apply; ``None`` reads the committed v3 ones
+    (``openapi/observations.json``), ``{}`` uses none.
+    """
     overrides = overrides if overrides is not None else load_overrides()
-    healed, report = heal_document(document, overrides)
+    if observations is None:
+        observations = load_observations(OBSERVATIONS)
+    healed, report = heal_document(document, overrides, observations)
     return build_plan(healed, overrides), report, overrides
 
 
 def plan_v4(document: Document = V4_API_DOCUMENT) -> tuple[Plan, HealReport, Overrides]:
     """Load, heal and plan our own v4 document."""
-    return plan_document(document.load(None), load_overrides(document.overrides_file))
+    # The recorded responses are v3 bodies: the v4 document is healed from its own examples.
+    return plan_document(document.load(None), load_overrides(document.overrides_file), {})
 
 
 def render_all(v3_plan: Plan) -> dict[str, str]:

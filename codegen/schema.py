@@ -115,6 +115,11 @@ def merge_schemas(left: Schema, right: Schema) -> Schema:
     if conflicts:
         result["x-conflicting-types"] = sorted(conflicts)
     if left_type == "object" and right_type == "object":
+        # A key is present in the merged object only where it is present on both sides.
+        present = set(left.get("x-present", [])) & set(right.get("x-present", []))
+        result.pop("x-present", None)
+        if present:
+            result["x-present"] = sorted(present)
         props = dict(result.get("properties", {}))
         for key, sub in right.get("properties", {}).items():
             props[key] = merge_schemas(props[key], sub) if key in props else copy.deepcopy(sub)

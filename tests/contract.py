@@ -93,9 +93,10 @@ def check_document(spec_path: str | Path) -> ContractReport:
     }
     # Heal a fresh copy to read decoded examples (the plan does not keep them).
     from codegen.heal import heal_document
+    from codegen.observe import OBSERVATIONS, load_observations
     from codegen.overrides import load_overrides
 
-    healed, _ = heal_document(document, load_overrides())
+    healed, _ = heal_document(document, load_overrides(), load_observations(OBSERVATIONS))
     namespace = vars(models)
     report = ContractReport()
     for method, path, operation in iter_operations(healed):

@@ -113,7 +113,7 @@ def test_per_request_against_tmdbsimple() -> None:
 @needs_nginx
 def test_async_throughput() -> None:
     pytest.importorskip("aiohttp")
-    figures, server = throughput.run(rounds=1, seconds=0.1)
+    figures, server = throughput.run(rounds=1, seconds=0.5)
     # per concurrency: httpx backend target, plus the aiohttp target at c=50 and c=200
     assert_printable(figures, judged=6)
     assert server.requests > 0

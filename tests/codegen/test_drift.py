@@ -60,9 +60,26 @@ def older_path(pinned_path: Path) -> Path:
 def real_report(older_path: Path, pinned_path: Path) -> DriftReport:
     base, base_source, _ = read_document(older_path)
     upstream, upstream_source, _ = read_document(pinned_path)
+    # The documents' own drift: the committed real-response evidence heals both snapshots alike
+    # and would hide what TMDB changed in its document (see the test with evidence below).
     return compare_documents(
+        base, upstream, base_source=base_source, upstream_source=upstream_source, observations={}
+    )
+
+
+def test_real_drift_with_the_committed_evidence(older_path: Path, pinned_path: Path) -> None:
+    """With evidence, fields the old document lacked but the API sent are no news to users."""
+    base, base_source, _ = read_document(older_path)
+    upstream, upstream_source, _ = read_document(pinned_path)
+    report = compare_documents(
         base, upstream, base_source=base_source, upstream_source=upstream_source
     )
+    changes = {(model.name, c.name, c.kind) for model in report.models for c in model.changes} | {
+        (op.key, c.name, c.kind) for op in report.operations for c in op.changes
+    }
+    assert ("GET /3/find/{external_id}", "external_source", "values removed") in changes
+    # The recordings show belongs_to_collection as an object in both snapshots' era.
+    assert ("MovieDetails", "belongs_to_collection", "retyped") not in changes
 
 
 def _operation_changes(report: DriftReport, key: str) -> list[Change]:
@@ -264,6 +281,7 @@ def _drift(base: dict[str, Any], mutate: Callable[[dict[str, Any]], None]) -> Dr
         base_source=Source("base", "a" * 64),
         upstream_source=Source("upstream", "b" * 64),
         overrides=_golden_overrides,
+        observations={},  # the golden document's mutations alone, no real-response evidence
     )
 
 
@@ -524,7 +542,7 @@ def test_cli_reports_changes_from_a_url(
     )
     data = json.loads(capsys.readouterr().out)
     assert status == 1
-    assert data["counts"][BREAKING] == 2
+    assert data["counts"][BREAKING] == 1  # with the evidence: only find.by_id's removed value
     assert len(data["documentation"]) == data["counts"]["documentation"] > 0
     assert data["upstream"]["label"] == f"{server}/pinned.json"
     assert saved.read_bytes() == locate_pinned().read_bytes()

@@ -148,3 +148,15 @@ def test_command_writes_the_file_and_reports_a_missing_manifest(
     assert json.loads(out.read_text())["operations"][MOVIE]["fields"][""]["id"]["seen"] == 1
     assert main(["observe", "--corpus", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
     assert "has no MANIFEST.json" in capsys.readouterr().err
+
+
+def test_appended_parts_are_left_out(tmp_path: Path) -> None:
+    entry = {
+        "method": "GET",
+        "path_template": "/3/movie/{movie_id}",
+        "request_path": "/3/movie/550?language=de-DE&append_to_response=credits,watch/providers",
+    }
+    body = {"id": 550, "credits": {"cast": []}, "watch/providers": {"results": {}}}
+    fields = observe_corpora([_corpus(tmp_path, [(entry, body)])]).as_json()["operations"][MOVIE]
+    assert list(fields["fields"]) == [""]
+    assert list(fields["fields"][""]) == ["id"]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from tmdbfusion.datasets import DatasetError, open_dataset
 from tmdbfusion.models import MovieDetails
+from tmdbfusion.testing import sample_json
 
 
 def _movie(movie_id: int, title: str) -> MovieDetails:
-    return MovieDetails(id=movie_id, title=title, genres=[])
+    # Every field the real API always sends is required: build a full movie, then name it.
+    sample = sample_json(MovieDetails, seed=movie_id, title=title, genres=[])
+    return msgspec.convert(sample, MovieDetails)
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])

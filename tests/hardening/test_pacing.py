@@ -13,7 +13,8 @@ import pytest
 from tmdbfusion import AsyncTMDBClient, PacingBudget, TMDBClient
 from tmdbfusion._pacing import TokenBucket
 from tmdbfusion.exceptions import RateLimitError
-from tmdbfusion.testing import FakeResponse, FakeTMDB, Fault
+from tmdbfusion.models import MovieDetails
+from tmdbfusion.testing import FakeResponse, FakeTMDB, Fault, sample_json
 
 from .conftest import run_async
 
@@ -33,7 +34,7 @@ def limited_window(tmdb: FakeTMDB, window: float = WINDOW) -> None:
         if time.monotonic() - opened[0] < window:
             return FakeResponse(status=429, json={"status_code": 25}, headers={"Retry-After": "1"})
         movie_id = int(request.path_params["movie_id"])
-        return {"id": movie_id, "title": f"Movie {movie_id}"}
+        return sample_json(MovieDetails, seed=movie_id)
 
     tmdb.add_route("GET", "/3/movie/{movie_id}", answer)
 

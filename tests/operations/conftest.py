@@ -7,6 +7,7 @@ import pytest
 
 from codegen.heal import heal_document
 from codegen.ir import Plan
+from codegen.observe import OBSERVATIONS, load_observations
 from codegen.overrides import load_overrides
 from codegen.pipeline import plan_document
 from codegen.spec import load_document, locate_pinned
@@ -24,7 +25,7 @@ def pinned_document(pinned_path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def healed_document(pinned_document: dict[str, Any]) -> dict[str, Any]:
-    return heal_document(pinned_document, load_overrides())[0]
+    return heal_document(pinned_document, load_overrides(), load_observations(OBSERVATIONS))[0]
 
 
 @pytest.fixture(scope="session")

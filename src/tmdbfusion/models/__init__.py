@@ -16,7 +16,6 @@ __all__ = [
     "AccountState",
     "AccountStates",
     "AlternativeName",
-    "AlternativeNames",
     "AlternativeTitle",
     "AuthorDetails",
     "Avatar",
@@ -37,6 +36,7 @@ __all__ = [
     "CollectionTranslation",
     "CollectionTranslationData",
     "CollectionTranslations",
+    "CompanyAlternativeNames",
     "CompanyDetails",
     "CompanySummary",
     "CompanySummaryPage",
@@ -75,6 +75,7 @@ __all__ = [
     "ListItemStatus",
     "ListSummary",
     "ListSummaryPage",
+    "Media",
     "MediaResult",
     "MediaResultPage",
     "MovieAlternativeTitles",
@@ -98,6 +99,7 @@ __all__ = [
     "MovieTranslationData",
     "MovieTranslations",
     "Network",
+    "NetworkAlternativeNames",
     "NetworkDetails",
     "PersonCombinedCredits",
     "PersonDetails",
@@ -117,12 +119,14 @@ __all__ = [
     "Rating",
     "ReleaseDate",
     "RequestToken",
+    "Result",
     "Review",
     "ReviewDetails",
     "ReviewPage",
     "Role",
     "ScreenedTheatrically",
     "Season",
+    "SeasonTaggedImage",
     "Session",
     "SpokenLanguage",
     "StatusResponse",
@@ -138,15 +142,20 @@ __all__ = [
     "TvEpisodeExternalIds",
     "TvEpisodeGroupDetails",
     "TvEpisodeImages",
+    "TvEpisodeResult",
     "TvEpisodeSummary",
     "TvEpisodeSummaryPage",
     "TvEpisodeTaggedImage",
+    "TvResult",
     "TvSeasonAccountStates",
     "TvSeasonAggregateCredits",
     "TvSeasonCredits",
     "TvSeasonDetails",
     "TvSeasonExternalIds",
     "TvSeasonImages",
+    "TvSeasonResult",
+    "TvSeasonVideos",
+    "TvSeasonWatchProviders",
     "TvSeriesAggregateCredits",
     "TvSeriesAlternativeTitles",
     "TvSeriesCastCredit",
@@ -163,6 +172,8 @@ __all__ = [
     "TvSeriesScreenedTheatrically",
     "TvSeriesSummary",
     "TvSeriesSummaryPage",
+    "TvSeriesTaggedImage",
+    "TvSeriesTranslations",
     "TvTranslation",
     "TvTranslationData",
     "Video",
@@ -186,12 +197,12 @@ class AccountDetails(
     """
 
     avatar: Avatar | None = None
-    id: int | None = None
-    iso_639_1: str | None = None
-    iso_3166_1: str | None = None
-    name: str | None = None
-    include_adult: bool | None = None
-    username: str | None = None
+    id: int
+    iso_639_1: str
+    iso_3166_1: str
+    name: str
+    include_adult: bool
+    username: str
 
 
 class AccountState(
@@ -235,22 +246,8 @@ class AlternativeName(
     /3/network/{network_id}/alternative_names``.
     """
 
-    name: str | None = None
-    type: str | None = None
-
-
-class AlternativeNames(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Alternative names.
-
-    Returned by ``GET /3/company/{company_id}/alternative_names``, ``GET
-    /3/network/{network_id}/alternative_names``.
-    """
-
-    id: int | None = None
-    results: list[AlternativeName] = []
+    name: str
+    type: str
 
 
 class AlternativeTitle(
@@ -263,8 +260,8 @@ class AlternativeTitle(
     /3/tv/{series_id}/alternative_titles``.
     """
 
-    iso_3166_1: str | None = None
-    title: str | None = None
+    iso_3166_1: str
+    title: str
     type: str | None = None
 
 
@@ -278,8 +275,8 @@ class AuthorDetails(
     /3/tv/{series_id}/reviews``.
     """
 
-    name: str | None = None
-    username: str | None = None
+    name: str
+    username: str
     avatar_path: str | None = None
     rating: float | None = None
 
@@ -306,10 +303,10 @@ class BelongsToCollection(
     Returned by ``GET /3/movie/{movie_id}``.
     """
 
-    id: int | None = None
-    name: str | None = None
-    poster_path: str | None = None
-    backdrop_path: str | None = None
+    id: int
+    name: str
+    poster_path: str
+    backdrop_path: str
 
 
 class CastMember(
@@ -323,18 +320,18 @@ class CastMember(
     endpoints.
     """
 
-    adult: bool | None = None
-    gender: int | None = None
-    id: int | None = None
-    known_for_department: str | None = None
-    name: str | None = None
-    original_name: str | None = None
-    popularity: float | None = None
+    adult: bool
+    gender: int
+    id: int
+    known_for_department: str
+    name: str
+    original_name: str
+    popularity: float
     profile_path: str | None = None
     cast_id: int | None = None
     character: str | None = None
     credit_id: str | None = None
-    order: int | None = None
+    order: int
     roles: list[Role] = []
     total_episode_count: int | None = None
 
@@ -348,9 +345,9 @@ class Certification(
     Returned by ``GET /3/certification/movie/list``, ``GET /3/certification/tv/list``.
     """
 
-    certification: str | None = None
-    meaning: str | None = None
-    order: int | None = None
+    certification: str
+    meaning: str
+    order: int
 
 
 class Certifications(
@@ -362,7 +359,7 @@ class Certifications(
     Returned by ``GET /3/certification/movie/list``, ``GET /3/certification/tv/list``.
     """
 
-    certifications: dict[str, list[Certification]] = {}
+    certifications: dict[str, list[Certification]]
 
 
 class Change(
@@ -407,8 +404,9 @@ class ChangedSummary(
     Returned by ``GET /3/movie/changes``, ``GET /3/person/changes``, ``GET /3/tv/changes``.
     """
 
-    id: int | None = None
+    id: int
     adult: bool | None = None
+    softcore: bool | None = None
 
 
 class ChangedSummaryPage(
@@ -448,11 +446,11 @@ class CollectionDetails(
     Returned by ``GET /3/collection/{collection_id}``.
     """
 
-    id: int | None = None
-    name: str | None = None
+    id: int
+    name: str
     original_language: str | None = None
     original_name: str | None = None
-    overview: str | None = None
+    overview: str
     poster_path: str | None = None
     backdrop_path: str | None = None
     parts: list[CollectionPart] = []
@@ -467,7 +465,7 @@ class CollectionImages(
     Returned by ``GET /3/collection/{collection_id}/images``.
     """
 
-    id: int | None = None
+    id: int
     backdrops: list[Image] = []
     posters: list[Image] = []
 
@@ -481,21 +479,24 @@ class CollectionPart(
     Returned by ``GET /3/collection/{collection_id}``.
     """
 
-    adult: bool | None = None
+    adult: bool
     backdrop_path: str | None = None
-    id: int | None = None
+    id: int
     name: str | None = None
     original_name: str | None = None
-    overview: str | None = None
-    poster_path: str | None = None
+    overview: str
+    poster_path: str
     media_type: str | None = None
-    original_language: str | None = None
+    original_language: str
     genre_ids: list[int] = []
-    popularity: float | None = None
-    release_date: str | None = None
-    video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    popularity: float
+    release_date: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    original_title: str | None = None
+    title: str | None = None
+    softcore: bool | None = None
 
 
 class CollectionSummary(
@@ -508,13 +509,13 @@ class CollectionSummary(
     """
 
     adult: bool | None = None
-    backdrop_path: str | None = None
-    id: int | None = None
-    name: str | None = None
+    backdrop_path: str
+    id: int
+    name: str
     original_language: str | None = None
     original_name: str | None = None
     overview: str | None = None
-    poster_path: str | None = None
+    poster_path: str
 
 
 class CollectionSummaryPage(
@@ -541,11 +542,11 @@ class CollectionTranslation(
     Returned by ``GET /3/collection/{collection_id}/translations``.
     """
 
-    iso_3166_1: str | None = None
-    iso_639_1: str | None = None
-    name: str | None = None
-    english_name: str | None = None
-    data: CollectionTranslationData | None = None
+    iso_3166_1: str
+    iso_639_1: str
+    name: str
+    english_name: str
+    data: CollectionTranslationData
 
 
 class CollectionTranslationData(
@@ -557,9 +558,9 @@ class CollectionTranslationData(
     Returned by ``GET /3/collection/{collection_id}/translations``.
     """
 
-    title: str | None = None
-    overview: str | None = None
-    homepage: str | None = None
+    title: str
+    overview: str
+    homepage: str
 
 
 class CollectionTranslations(
@@ -575,6 +576,19 @@ class CollectionTranslations(
     translations: list[CollectionTranslation] = []
 
 
+class CompanyAlternativeNames(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Company alternative names.
+
+    Returned by ``GET /3/company/{company_id}/alternative_names``.
+    """
+
+    id: int
+    results: list[AlternativeName] = []
+
+
 class CompanyDetails(
     msgspec.Struct,
     kw_only=True,
@@ -585,11 +599,11 @@ class CompanyDetails(
     """
 
     description: str | None = None
-    headquarters: str | None = None
-    homepage: str | None = None
-    id: int | None = None
-    logo_path: str | None = None
-    name: str | None = None
+    headquarters: str
+    homepage: str
+    id: int
+    logo_path: str
+    name: str
     origin_country: str | None = None
     parent_company: Any | None = None
 
@@ -603,9 +617,9 @@ class CompanySummary(
     Returned by ``GET /3/search/company``.
     """
 
-    id: int | None = None
+    id: int
     logo_path: str | None = None
-    name: str | None = None
+    name: str
     origin_country: str | None = None
 
 
@@ -633,7 +647,7 @@ class Configuration(
     Returned by ``GET /3/configuration``.
     """
 
-    images: ImageConfiguration | None = None
+    images: ImageConfiguration
     change_keys: list[str] = []
 
 
@@ -647,8 +661,8 @@ class ContentRating(
     """
 
     descriptors: list[Any] = []
-    iso_3166_1: str | None = None
-    rating: str | None = None
+    iso_3166_1: str
+    rating: str
 
 
 class Country(
@@ -660,8 +674,8 @@ class Country(
     Returned by ``GET /3/configuration/countries``, ``GET /3/watch/providers/regions``.
     """
 
-    iso_3166_1: str | None = None
-    english_name: str | None = None
+    iso_3166_1: str
+    english_name: str
     native_name: str | None = None
 
 
@@ -674,7 +688,7 @@ class CountryReleaseDates(
     Returned by ``GET /3/movie/{movie_id}/release_dates``.
     """
 
-    iso_3166_1: str | None = None
+    iso_3166_1: str
     release_dates: list[ReleaseDate] = []
 
 
@@ -687,7 +701,7 @@ class CountryTimezones(
     Returned by ``GET /3/configuration/timezones``.
     """
 
-    iso_3166_1: str | None = None
+    iso_3166_1: str
     zones: list[str] = []
 
 
@@ -700,11 +714,12 @@ class CreatedBy(
     Returned by ``GET /3/tv/{series_id}``.
     """
 
-    id: int | None = None
+    id: int
     credit_id: str | None = None
-    name: str | None = None
+    name: str
     gender: int | None = None
-    profile_path: str | None = None
+    profile_path: str
+    original_name: str | None = None
 
 
 class CreditDetails(
@@ -716,13 +731,13 @@ class CreditDetails(
     Returned by ``GET /3/credit/{credit_id}``.
     """
 
-    credit_type: str | None = None
-    department: str | None = None
-    job: str | None = None
-    media: CreditMedia | None = None
-    media_type: str | None = None
-    id: str | None = None
-    person: CreditPerson | None = None
+    credit_type: str
+    department: str
+    job: str
+    media: CreditMedia
+    media_type: str
+    id: str
+    person: CreditPerson
 
 
 class CreditMedia(
@@ -736,7 +751,7 @@ class CreditMedia(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    id: int | None = None
+    id: int
     name: str | None = None
     original_language: str | None = None
     original_name: str | None = None
@@ -750,8 +765,13 @@ class CreditMedia(
     vote_count: int | None = None
     origin_country: list[str] = []
     character: str | None = None
-    episodes: list[Any] = []
+    episodes: list[Episode] = []
     seasons: list[Season] = []
+    original_title: str | None = None
+    release_date: str | None = None
+    softcore: bool | None = None
+    title: str | None = None
+    video: bool | None = None
 
 
 class CreditPerson(
@@ -764,14 +784,15 @@ class CreditPerson(
     """
 
     adult: bool | None = None
-    id: int | None = None
-    name: str | None = None
+    id: int
+    name: str
     original_name: str | None = None
     media_type: str | None = None
     popularity: float | None = None
     gender: int | None = None
     known_for_department: str | None = None
     profile_path: str | None = None
+    known_for: list[Result] = []
 
 
 class CrewMember(
@@ -787,14 +808,14 @@ class CrewMember(
 
     adult: bool | None = None
     gender: int | None = None
-    id: int | None = None
+    id: int
     known_for_department: str | None = None
-    name: str | None = None
+    name: str
     original_name: str | None = None
     popularity: float | None = None
     profile_path: str | None = None
     credit_id: str | None = None
-    department: str | None = None
+    department: str
     job: str | None = None
     jobs: list[Job] = []
     total_episode_count: int | None = None
@@ -809,8 +830,8 @@ class DateRange(
     Returned by ``GET /3/movie/now_playing``, ``GET /3/movie/upcoming``.
     """
 
-    maximum: str | None = None
-    minimum: str | None = None
+    maximum: str
+    minimum: str
 
 
 class DepartmentJobs(
@@ -822,7 +843,7 @@ class DepartmentJobs(
     Returned by ``GET /3/configuration/jobs``.
     """
 
-    department: str | None = None
+    department: str
     jobs: list[str] = []
 
 
@@ -832,21 +853,23 @@ class Episode(
 ):
     """Episode.
 
-    Returned by ``GET /3/tv/{series_id}/season/{season_number}``, ``GET
+    Returned by ``GET /3/credit/{credit_id}``, ``GET
+    /3/tv/{series_id}/season/{season_number}``, ``GET
     /3/tv/episode_group/{tv_episode_group_id}``.
     """
 
-    air_date: str | None = None
-    episode_number: int | None = None
+    air_date: str
+    episode_number: int
+    name: str
+    overview: str
+    season_number: int | None = None
+    still_path: str | None = None
     episode_type: str | None = None
     id: int | None = None
-    name: str | None = None
-    overview: str | None = None
+    media_type: str | None = None
     production_code: str | None = None
     runtime: int | None = None
-    season_number: int | None = None
     show_id: int | None = None
-    still_path: str | None = None
     vote_average: float | None = None
     vote_count: int | None = None
     crew: list[CrewMember] = []
@@ -863,13 +886,13 @@ class EpisodeGroup(
     Returned by ``GET /3/tv/{series_id}/episode_groups``.
     """
 
-    description: str | None = None
-    episode_count: int | None = None
-    group_count: int | None = None
-    id: str | None = None
-    name: str | None = None
+    description: str
+    episode_count: int
+    group_count: int
+    id: str
+    name: str
     network: Network | None = None
-    type: int | None = None
+    type: int
 
 
 class FindById(
@@ -882,10 +905,10 @@ class FindById(
     """
 
     movie_results: list[MovieResult] = []
-    person_results: list[Any] = []
-    tv_results: list[Any] = []
-    tv_episode_results: list[Any] = []
-    tv_season_results: list[Any] = []
+    person_results: list[PersonResult] = []
+    tv_results: list[TvResult] = []
+    tv_episode_results: list[TvEpisodeResult] = []
+    tv_season_results: list[TvSeasonResult] = []
 
 
 class Genre(
@@ -895,7 +918,7 @@ class Genre(
     """Genre.
 
     Returned by ``GET /3/genre/movie/list``, ``GET /3/genre/tv/list``, ``GET
-    /3/movie/{movie_id}`` and 1 more endpoints.
+    /3/movie/{movie_id}`` and 3 more endpoints.
     """
 
     id: int | None = None
@@ -935,11 +958,11 @@ class Group(
     Returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``.
     """
 
-    id: str | None = None
-    name: str | None = None
-    order: int | None = None
+    id: str
+    name: str
+    order: int
     episodes: list[Episode] = []
-    locked: bool | None = None
+    locked: bool
 
 
 class GuestSession(
@@ -951,9 +974,9 @@ class GuestSession(
     Returned by ``GET /3/authentication/guest_session/new``.
     """
 
-    success: bool | None = None
-    guest_session_id: str | None = None
-    expires_at: str | None = None
+    success: bool
+    guest_session_id: str
+    expires_at: str
 
 
 class GuestStar(
@@ -968,16 +991,17 @@ class GuestStar(
     """
 
     character: str | None = None
-    credit_id: str | None = None
-    order: int | None = None
+    credit_id: str
+    order: int
     adult: bool | None = None
     gender: int | None = None
-    id: int | None = None
+    id: int
     known_for_department: str | None = None
-    name: str | None = None
+    name: str
     original_name: str | None = None
     popularity: float | None = None
     profile_path: str | None = None
+    character_name: str | None = None
 
 
 class Image(
@@ -990,13 +1014,14 @@ class Image(
     /3/company/{company_id}/images``, ``GET /3/movie/{movie_id}/images`` and 5 more endpoints.
     """
 
-    aspect_ratio: float | None = None
-    height: int | None = None
+    aspect_ratio: float
+    height: float
     iso_639_1: str | None = None
-    file_path: str | None = None
+    file_path: str
     vote_average: float | None = None
     vote_count: int | None = None
-    width: int | None = None
+    width: float
+    iso_3166_1: str | None = None
     id: str | None = None
     file_type: str | None = None
 
@@ -1010,8 +1035,8 @@ class ImageConfiguration(
     Returned by ``GET /3/configuration``.
     """
 
-    base_url: str | None = None
-    secure_base_url: str | None = None
+    base_url: str
+    secure_base_url: str
     backdrop_sizes: list[str] = []
     logo_sizes: list[str] = []
     poster_sizes: list[str] = []
@@ -1029,7 +1054,7 @@ class Images(
     /3/network/{network_id}/images``.
     """
 
-    id: int | None = None
+    id: int
     logos: list[Image] = []
 
 
@@ -1043,9 +1068,9 @@ class Job(
     /3/tv/{series_id}/season/{season_number}/aggregate_credits``.
     """
 
-    credit_id: str | None = None
-    job: str | None = None
-    episode_count: int | None = None
+    credit_id: str
+    job: str
+    episode_count: int
 
 
 class Keyword(
@@ -1058,8 +1083,8 @@ class Keyword(
     /3/tv/{series_id}/keywords``.
     """
 
-    id: int | None = None
-    name: str | None = None
+    id: int
+    name: str
 
 
 class KeywordDetails(
@@ -1071,8 +1096,8 @@ class KeywordDetails(
     Returned by ``GET /3/keyword/{keyword_id}``.
     """
 
-    id: int | None = None
-    name: str | None = None
+    id: int
+    name: str
 
 
 class KeywordPage(
@@ -1099,9 +1124,9 @@ class Language(
     Returned by ``GET /3/configuration/languages``.
     """
 
-    iso_639_1: str | None = None
-    english_name: str | None = None
-    name: str | None = None
+    iso_639_1: str
+    english_name: str
+    name: str
 
 
 class ListCreated(
@@ -1116,7 +1141,7 @@ class ListCreated(
     status_message: str | None = None
     success: bool | None = None
     status_code: int | None = None
-    list_id: int | None = None
+    list_id: int | str | None = None
 
 
 class ListDetails(
@@ -1128,15 +1153,18 @@ class ListDetails(
     Returned by ``GET /3/list/{list_id}``.
     """
 
-    created_by: str | None = None
-    description: str | None = None
-    favorite_count: int | None = None
+    created_by: str
+    description: str
+    favorite_count: int
     id: str | None = None
     items: list[ListItem] = []
-    item_count: int | None = None
-    iso_639_1: str | None = None
-    name: str | None = None
-    poster_path: str | None = None
+    item_count: int
+    iso_639_1: str
+    name: str
+    poster_path: str
+    page: int | None = None
+    total_pages: int | None = None
+    total_results: int | None = None
 
 
 class ListItem(
@@ -1148,21 +1176,22 @@ class ListItem(
     Returned by ``GET /3/list/{list_id}``.
     """
 
-    adult: bool | None = None
-    backdrop_path: str | None = None
+    adult: bool
+    backdrop_path: str
     genre_ids: list[int] = []
-    id: int | None = None
+    id: int
     media_type: str | None = None
     original_language: str | None = None
-    original_title: str | None = None
+    original_title: str
     overview: str | None = None
-    popularity: float | None = None
-    poster_path: str | None = None
-    release_date: str | None = None
-    title: str | None = None
+    popularity: float
+    poster_path: str
+    release_date: str
+    title: str
     video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
+    softcore: bool | None = None
 
 
 class ListItemStatus(
@@ -1174,7 +1203,7 @@ class ListItemStatus(
     Returned by ``GET /3/list/{list_id}/item_status``.
     """
 
-    id: int | None = None
+    id: int | str | None = None
     item_present: bool | None = None
 
 
@@ -1188,13 +1217,13 @@ class ListSummary(
     ``GET /3/tv/{series_id}/lists``.
     """
 
-    description: str | None = None
-    favorite_count: int | None = None
+    description: str
+    favorite_count: int
     id: int | None = None
-    item_count: int | None = None
-    iso_639_1: str | None = None
+    item_count: int
+    iso_639_1: str
     list_type: str | None = None
-    name: str | None = None
+    name: str
     poster_path: str | None = None
     iso_3166_1: str | None = None
 
@@ -1214,6 +1243,41 @@ class ListSummaryPage(
     total_pages: int
     total_results: int
     id: int | None = None
+
+
+class Media(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Media.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
+
+    adult: bool | None = None
+    backdrop_path: str | None = None
+    id: int | None = None
+    title: str | None = None
+    original_language: str | None = None
+    original_title: str | None = None
+    overview: str | None = None
+    poster_path: str | None = None
+    media_type: str | None = None
+    genre_ids: list[int] = []
+    popularity: float | None = None
+    release_date: str | None = None
+    video: bool | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
+    air_date: str | None = None
+    episode_count: int | None = None
+    name: str | None = None
+    season_number: int | None = None
+    show_id: int | None = None
+    first_air_date: str | None = None
+    origin_country: list[str] = []
+    original_name: str | None = None
+    softcore: bool | None = None
 
 
 class MediaResultPage(
@@ -1240,7 +1304,7 @@ class MovieAlternativeTitles(
     Returned by ``GET /3/movie/{movie_id}/alternative_titles``.
     """
 
-    id: int | None = None
+    id: int
     titles: list[AlternativeTitle] = []
 
 
@@ -1256,23 +1320,24 @@ class MovieCastCredit(
     /3/person/{person_id}/movie_credits``.
     """
 
-    adult: bool | None = None
+    adult: bool
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
-    original_language: str | None = None
-    original_title: str | None = None
-    overview: str | None = None
-    popularity: float | None = None
+    id: int
+    original_language: str
+    original_title: str
+    overview: str
+    popularity: float
     poster_path: str | None = None
-    release_date: str | None = None
-    title: str | None = None
-    video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    release_date: str
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
     character: str | None = None
-    credit_id: str | None = None
+    credit_id: str
     order: int | None = None
+    softcore: bool | None = None
 
 
 class MovieCredits(
@@ -1284,7 +1349,7 @@ class MovieCredits(
     Returned by ``GET /3/movie/{movie_id}/credits``.
     """
 
-    id: int | None = None
+    id: int
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
 
@@ -1301,23 +1366,24 @@ class MovieCrewCredit(
     /3/person/{person_id}/movie_credits``.
     """
 
-    adult: bool | None = None
+    adult: bool
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
-    original_language: str | None = None
-    original_title: str | None = None
-    overview: str | None = None
-    popularity: float | None = None
+    id: int
+    original_language: str
+    original_title: str
+    overview: str
+    popularity: float
     poster_path: str | None = None
-    release_date: str | None = None
-    title: str | None = None
-    video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
-    credit_id: str | None = None
-    department: str | None = None
-    job: str | None = None
+    release_date: str
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    credit_id: str
+    department: str
+    job: str
+    softcore: bool | None = None
 
 
 class MovieDetails(
@@ -1332,32 +1398,33 @@ class MovieDetails(
     Returned by ``GET /3/movie/{movie_id}``, ``GET /3/movie/latest``.
     """
 
-    adult: bool | None = None
+    adult: bool
     backdrop_path: str | None = None
     belongs_to_collection: BelongsToCollection | None = None
-    budget: int | None = None
+    budget: int
     genres: list[Genre] = []
-    homepage: str | None = None
-    id: int | None = None
+    homepage: str
+    id: int
     imdb_id: str | None = None
     origin_country: list[str] = []
-    original_language: str | None = None
-    original_title: str | None = None
-    overview: str | None = None
+    original_language: str
+    original_title: str
+    overview: str
     popularity: float | None = None
     poster_path: str | None = None
     production_companies: list[ProductionCompany] = []
     production_countries: list[ProductionCountry] = []
-    release_date: str | None = None
-    revenue: int | None = None
-    runtime: int | None = None
+    release_date: str
+    revenue: int
+    runtime: int
     spoken_languages: list[SpokenLanguage] = []
-    status: str | None = None
-    tagline: str | None = None
-    title: str | None = None
+    status: str
+    tagline: str
+    title: str
     video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
+    softcore: bool | None = None
     account_states: AccountStates | None = None
     alternative_titles: MovieAlternativeTitles | None = None
     changes: Changes | None = None
@@ -1384,12 +1451,12 @@ class MovieExternalIds(
     Returned by ``GET /3/movie/{movie_id}/external_ids``.
     """
 
-    id: int | None = None
-    imdb_id: str | None = None
-    wikidata_id: Any | None = None
-    facebook_id: str | None = None
-    instagram_id: Any | None = None
-    twitter_id: Any | None = None
+    id: int
+    imdb_id: str
+    wikidata_id: str | None = None
+    facebook_id: str
+    instagram_id: str | None = None
+    twitter_id: str | None = None
 
 
 class MovieImages(
@@ -1402,7 +1469,7 @@ class MovieImages(
     """
 
     backdrops: list[Image] = []
-    id: int | None = None
+    id: int
     logos: list[Image] = []
     posters: list[Image] = []
 
@@ -1416,7 +1483,7 @@ class MovieKeywords(
     Returned by ``GET /3/movie/{movie_id}/keywords``.
     """
 
-    id: int | None = None
+    id: int
     keywords: list[Keyword] = []
 
 
@@ -1429,7 +1496,7 @@ class MovieReleaseDates(
     Returned by ``GET /3/movie/{movie_id}/release_dates``.
     """
 
-    id: int | None = None
+    id: int
     results: list[CountryReleaseDates] = []
 
 
@@ -1445,20 +1512,21 @@ class MovieResult(
     /3/search/multi`` and 4 more endpoints.
     """
 
-    adult: bool | None = None
+    adult: bool
     backdrop_path: str | None = None
-    id: int | None = None
-    title: str | None = None
-    original_language: str | None = None
-    original_title: str | None = None
-    overview: str | None = None
+    id: int
+    title: str
+    original_language: str
+    original_title: str
+    overview: str
     poster_path: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    release_date: str | None = None
-    video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    release_date: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    softcore: bool | None = None
 
 
 class MovieResultPage(
@@ -1502,6 +1570,7 @@ class MovieSummary(
     vote_average: float | None = None
     vote_count: int | None = None
     rating: float | None = None
+    softcore: bool | None = None
 
 
 class MovieSummaryPage(
@@ -1534,16 +1603,17 @@ class MovieTaggedImage(
     Returned by ``GET /3/person/{person_id}/tagged_images``.
     """
 
-    aspect_ratio: float | None = None
-    file_path: str | None = None
-    height: int | None = None
-    id: str | None = None
+    aspect_ratio: float
+    file_path: str
+    height: int
+    id: str
     iso_639_1: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
-    width: int | None = None
-    image_type: str | None = None
-    media: TaggedMovie | None = None
+    vote_average: float
+    vote_count: int
+    width: int
+    image_type: str
+    media: TaggedMovie
+    iso_3166_1: str | None = None
 
 
 class MovieTranslation(
@@ -1555,11 +1625,11 @@ class MovieTranslation(
     Returned by ``GET /3/movie/{movie_id}/translations``.
     """
 
-    iso_3166_1: str | None = None
-    iso_639_1: str | None = None
-    name: str | None = None
-    english_name: str | None = None
-    data: MovieTranslationData | None = None
+    iso_3166_1: str
+    iso_639_1: str
+    name: str
+    english_name: str
+    data: MovieTranslationData
 
 
 class MovieTranslationData(
@@ -1571,11 +1641,11 @@ class MovieTranslationData(
     Returned by ``GET /3/movie/{movie_id}/translations``.
     """
 
-    homepage: str | None = None
-    overview: str | None = None
+    homepage: str
+    overview: str
     runtime: int | None = None
     tagline: str | None = None
-    title: str | None = None
+    title: str
 
 
 class MovieTranslations(
@@ -1587,7 +1657,7 @@ class MovieTranslations(
     Returned by ``GET /3/movie/{movie_id}/translations``.
     """
 
-    id: int | None = None
+    id: int
     translations: list[MovieTranslation] = []
 
 
@@ -1598,13 +1668,26 @@ class Network(
     """Network.
 
     Returned by ``GET /3/tv/{series_id}``, ``GET /3/tv/{series_id}/episode_groups``, ``GET
-    /3/tv/{series_id}/season/{season_number}`` and 1 more endpoints.
+    /3/tv/latest`` and 2 more endpoints.
     """
 
     id: int | None = None
     logo_path: str | None = None
     name: str | None = None
     origin_country: str | None = None
+
+
+class NetworkAlternativeNames(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Network alternative names.
+
+    Returned by ``GET /3/network/{network_id}/alternative_names``.
+    """
+
+    id: int | None = None
+    results: list[AlternativeName] = []
 
 
 class NetworkDetails(
@@ -1616,12 +1699,12 @@ class NetworkDetails(
     Returned by ``GET /3/network/{network_id}``.
     """
 
-    headquarters: str | None = None
-    homepage: str | None = None
-    id: int | None = None
-    logo_path: str | None = None
-    name: str | None = None
-    origin_country: str | None = None
+    headquarters: str
+    homepage: str
+    id: int
+    logo_path: str
+    name: str
+    origin_country: str
 
 
 class PersonCombinedCredits(
@@ -1635,7 +1718,7 @@ class PersonCombinedCredits(
 
     cast: list[MovieOrTvSeriesCastCredit] = []
     crew: list[MovieOrTvSeriesCrewCredit] = []
-    id: int | None = None
+    id: int
 
 
 class PersonDetails(
@@ -1647,17 +1730,17 @@ class PersonDetails(
     Returned by ``GET /3/person/{person_id}``, ``GET /3/person/latest``.
     """
 
-    adult: bool | None = None
+    adult: bool
     also_known_as: list[str] = []
-    biography: str | None = None
+    biography: str
     birthday: str | None = None
-    deathday: Any | None = None
-    gender: int | None = None
-    homepage: Any | None = None
-    id: int | None = None
+    deathday: str | None = None
+    gender: int
+    homepage: str | None = None
+    id: int
     imdb_id: str | None = None
     known_for_department: str | None = None
-    name: str | None = None
+    name: str
     place_of_birth: str | None = None
     popularity: float | None = None
     profile_path: str | None = None
@@ -1680,13 +1763,13 @@ class PersonExternalIds(
     Returned by ``GET /3/person/{person_id}/external_ids``.
     """
 
-    id: int | None = None
-    freebase_mid: str | None = None
+    id: int
+    freebase_mid: str
     freebase_id: str | None = None
-    imdb_id: str | None = None
-    tvrage_id: int | None = None
+    imdb_id: str
+    tvrage_id: int
     wikidata_id: str | None = None
-    facebook_id: str | None = None
+    facebook_id: str
     instagram_id: str | None = None
     tiktok_id: str | None = None
     twitter_id: str | None = None
@@ -1702,7 +1785,7 @@ class PersonImages(
     Returned by ``GET /3/person/{person_id}/images``.
     """
 
-    id: int | None = None
+    id: int
     profiles: list[Image] = []
 
 
@@ -1717,7 +1800,7 @@ class PersonMovieCredits(
 
     cast: list[MovieCastCredit] = []
     crew: list[MovieCrewCredit] = []
-    id: int | None = None
+    id: int
 
 
 class PersonResult(
@@ -1728,19 +1811,19 @@ class PersonResult(
 ):
     """Person result.
 
-    Returned by ``GET /3/search/multi``, ``GET /3/trending/all/{time_window}``, ``GET
-    /3/trending/person/{time_window}``.
+    Returned by ``GET /3/find/{external_id}``, ``GET /3/search/multi``, ``GET
+    /3/trending/all/{time_window}`` and 1 more endpoints.
     """
 
     adult: bool | None = None
+    gender: int | None = None
     id: int | None = None
+    known_for: list[Result] = []
+    known_for_department: str | None = None
     name: str | None = None
     original_name: str | None = None
     popularity: float | None = None
-    gender: int | None = None
-    known_for_department: str | None = None
     profile_path: str | None = None
-    known_for: list[MovieOrTvSeriesResult] = []
 
 
 class PersonResultPage(
@@ -1767,13 +1850,13 @@ class PersonSummary(
     Returned by ``GET /3/person/popular``, ``GET /3/search/person``.
     """
 
-    adult: bool | None = None
+    adult: bool
     gender: int | None = None
-    id: int | None = None
+    id: int
     known_for: list[MovieOrTvSeriesResult] = []
     known_for_department: str | None = None
-    name: str | None = None
-    popularity: float | None = None
+    name: str
+    popularity: float
     profile_path: str | None = None
     original_name: str | None = None
 
@@ -1802,11 +1885,11 @@ class PersonTranslation(
     Returned by ``GET /3/person/{person_id}/translations``.
     """
 
-    iso_3166_1: str | None = None
-    iso_639_1: str | None = None
-    name: str | None = None
-    english_name: str | None = None
-    data: PersonTranslationData | None = None
+    iso_3166_1: str
+    iso_639_1: str
+    name: str
+    english_name: str
+    data: PersonTranslationData
 
 
 class PersonTranslationData(
@@ -1818,7 +1901,7 @@ class PersonTranslationData(
     Returned by ``GET /3/person/{person_id}/translations``.
     """
 
-    biography: str | None = None
+    biography: str
     name: str | None = None
 
 
@@ -1846,7 +1929,7 @@ class PersonTvCredits(
 
     cast: list[TvSeriesCastCredit] = []
     crew: list[TvSeriesCrewCredit] = []
-    id: int | None = None
+    id: int
 
 
 class ProductionCompany(
@@ -1855,7 +1938,7 @@ class ProductionCompany(
 ):
     """Production company.
 
-    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``.
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``, ``GET /3/tv/latest``.
     """
 
     id: int | None = None
@@ -1870,7 +1953,7 @@ class ProductionCountry(
 ):
     """Production country.
 
-    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``.
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``, ``GET /3/tv/latest``.
     """
 
     iso_3166_1: str | None = None
@@ -1900,12 +1983,12 @@ class ReleaseDate(
     Returned by ``GET /3/movie/{movie_id}/release_dates``.
     """
 
-    certification: str | None = None
+    certification: str
     descriptors: list[Any] = []
-    iso_639_1: str | None = None
+    iso_639_1: str
     note: str | None = None
-    release_date: str | None = None
-    type: int | None = None
+    release_date: str
+    type: int
 
 
 class RequestToken(
@@ -1923,6 +2006,38 @@ class RequestToken(
     request_token: str | None = None
 
 
+class Result(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Result.
+
+    Returned by ``GET /3/credit/{credit_id}``, ``GET /3/find/{external_id}``, ``GET
+    /3/search/multi``.
+    """
+
+    adult: bool | None = None
+    backdrop_path: str | None = None
+    genre_ids: list[int] = []
+    id: int
+    media_type: str
+    original_language: str
+    original_title: str | None = None
+    overview: str
+    popularity: float
+    poster_path: str | None = None
+    release_date: str | None = None
+    title: str | None = None
+    video: bool | None = None
+    vote_average: float
+    vote_count: int
+    softcore: bool | None = None
+    first_air_date: str | None = None
+    name: str | None = None
+    origin_country: list[str] = []
+    original_name: str | None = None
+
+
 class Review(
     msgspec.Struct,
     kw_only=True,
@@ -1932,13 +2047,13 @@ class Review(
     Returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``.
     """
 
-    author: str | None = None
-    author_details: AuthorDetails | None = None
-    content: str | None = None
-    created_at: str | None = None
-    id: str | None = None
-    updated_at: str | None = None
-    url: str | None = None
+    author: str
+    author_details: AuthorDetails
+    content: str
+    created_at: str
+    id: str
+    updated_at: str
+    url: str
 
 
 class ReviewDetails(
@@ -1950,17 +2065,17 @@ class ReviewDetails(
     Returned by ``GET /3/review/{review_id}``.
     """
 
-    id: str | None = None
-    author: str | None = None
+    id: str
+    author: str
     author_details: AuthorDetails | None = None
-    content: str | None = None
+    content: str
     created_at: str | None = None
-    iso_639_1: str | None = None
-    media_id: int | None = None
-    media_title: str | None = None
-    media_type: str | None = None
+    iso_639_1: str
+    media_id: int
+    media_title: str
+    media_type: str
     updated_at: str | None = None
-    url: str | None = None
+    url: str
 
 
 class ReviewPage(
@@ -1972,7 +2087,7 @@ class ReviewPage(
     Returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``.
     """
 
-    id: int | None = None
+    id: int
     page: int
     results: list[Review] = []
     total_pages: int
@@ -1989,9 +2104,9 @@ class Role(
     /3/tv/{series_id}/season/{season_number}/aggregate_credits``.
     """
 
-    credit_id: str | None = None
-    character: str | None = None
-    episode_count: int | None = None
+    credit_id: str
+    character: str
+    episode_count: int
 
 
 class ScreenedTheatrically(
@@ -2003,9 +2118,9 @@ class ScreenedTheatrically(
     Returned by ``GET /3/tv/{series_id}/screened_theatrically``.
     """
 
-    id: int | None = None
-    episode_number: int | None = None
-    season_number: int | None = None
+    id: int
+    episode_number: int
+    season_number: int
 
 
 class Season(
@@ -2024,9 +2139,34 @@ class Season(
     name: str | None = None
     overview: str | None = None
     poster_path: str | None = None
-    season_number: int | None = None
+    season_number: int
     show_id: int | None = None
+    media_type: str | None = None
     vote_average: float | None = None
+
+
+class SeasonTaggedImage(
+    msgspec.Struct,
+    kw_only=True,
+    tag_field="media_type",
+    tag="season",
+):
+    """Season tagged image.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
+
+    aspect_ratio: float | None = None
+    file_path: str | None = None
+    height: int | None = None
+    id: str | None = None
+    iso_639_1: str | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
+    width: int | None = None
+    image_type: str | None = None
+    media: Media | None = None
+    iso_3166_1: str | None = None
 
 
 class Session(
@@ -2049,7 +2189,8 @@ class SpokenLanguage(
 ):
     """Spoken language.
 
-    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``.
+    Returned by ``GET /3/movie/{movie_id}``, ``GET /3/movie/latest``, ``GET
+    /3/tv/{series_id}`` and 1 more endpoints.
     """
 
     english_name: str | None = None
@@ -2093,7 +2234,7 @@ class TaggedImagePage(
     Returned by ``GET /3/person/{person_id}/tagged_images``.
     """
 
-    id: int | None = None
+    id: int
     page: int
     results: list[TaggedImage] = []
     total_pages: int
@@ -2103,27 +2244,32 @@ class TaggedImagePage(
 class TaggedMovie(
     msgspec.Struct,
     kw_only=True,
+    rename={
+        "internal_id": "_id",
+    },
 ):
     """Tagged movie.
 
     Returned by ``GET /3/person/{person_id}/tagged_images``.
     """
 
-    adult: bool | None = None
-    backdrop_path: str | None = None
-    id: int | None = None
-    title: str | None = None
-    original_language: str | None = None
-    original_title: str | None = None
-    overview: str | None = None
-    poster_path: str | None = None
+    adult: bool
+    backdrop_path: str
+    id: int
+    title: str
+    original_language: str
+    original_title: str
+    overview: str
+    poster_path: str
     media_type: str | None = None
     genre_ids: list[int] = []
-    popularity: float | None = None
-    release_date: str | None = None
-    video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    popularity: float
+    release_date: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    internal_id: str | None = None
+    softcore: bool | None = None
 
 
 class TaggedTvEpisode(
@@ -2158,6 +2304,7 @@ class TaggedTvEpisode(
     season_number: int | None = None
     show_id: int | None = None
     still_path: str | None = None
+    episode_type: str | None = None
 
 
 class TmdbAvatar(
@@ -2180,8 +2327,7 @@ class Translations(
 
     Returned by ``GET
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``, ``GET
-    /3/tv/{series_id}/season/{season_number}/translations``, ``GET
-    /3/tv/{series_id}/translations``.
+    /3/tv/{series_id}/season/{season_number}/translations``.
     """
 
     id: int | None = None
@@ -2201,7 +2347,7 @@ class TvEpisodeCredits(
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
     guest_stars: list[GuestStar] = []
-    id: int | None = None
+    id: int
 
 
 class TvEpisodeDetails(
@@ -2213,19 +2359,20 @@ class TvEpisodeDetails(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``.
     """
 
-    air_date: str | None = None
+    air_date: str
     crew: list[CrewMember] = []
-    episode_number: int | None = None
+    episode_number: int
     guest_stars: list[GuestStar] = []
-    name: str | None = None
-    overview: str | None = None
-    id: int | None = None
+    name: str
+    overview: str
+    id: int
     production_code: str | None = None
     runtime: int | None = None
-    season_number: int | None = None
-    still_path: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    season_number: int
+    still_path: str
+    vote_average: float
+    vote_count: int
+    episode_type: str | None = None
     account_states: AccountStates | None = None
     credits: TvEpisodeCredits | None = None
     external_ids: TvEpisodeExternalIds | None = None
@@ -2244,12 +2391,12 @@ class TvEpisodeExternalIds(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids``.
     """
 
-    id: int | None = None
-    imdb_id: str | None = None
-    freebase_mid: str | None = None
+    id: int
+    imdb_id: str
+    freebase_mid: str
     freebase_id: str | None = None
-    tvdb_id: int | None = None
-    tvrage_id: int | None = None
+    tvdb_id: int
+    tvrage_id: int
     wikidata_id: str | None = None
 
 
@@ -2262,14 +2409,14 @@ class TvEpisodeGroupDetails(
     Returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``.
     """
 
-    description: str | None = None
-    episode_count: int | None = None
-    group_count: int | None = None
+    description: str
+    episode_count: int
+    group_count: int
     groups: list[Group] = []
-    id: str | None = None
-    name: str | None = None
-    network: Network | None = None
-    type: int | None = None
+    id: str
+    name: str
+    network: Network
+    type: int
 
 
 class TvEpisodeImages(
@@ -2282,8 +2429,33 @@ class TvEpisodeImages(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/images``.
     """
 
-    id: int | None = None
+    id: int
     stills: list[Image] = []
+
+
+class TvEpisodeResult(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv episode result.
+
+    Returned by ``GET /3/find/{external_id}``.
+    """
+
+    air_date: str | None = None
+    episode_number: int | None = None
+    episode_type: str | None = None
+    id: int | None = None
+    media_type: str | None = None
+    name: str | None = None
+    overview: str | None = None
+    production_code: str | None = None
+    runtime: int | None = None
+    season_number: int | None = None
+    show_id: int | None = None
+    still_path: str | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
 
 
 class TvEpisodeSummary(
@@ -2310,6 +2482,7 @@ class TvEpisodeSummary(
     vote_average: float | None = None
     vote_count: int | None = None
     rating: float | None = None
+    episode_type: str | None = None
 
 
 class TvEpisodeSummaryPage(
@@ -2349,6 +2522,34 @@ class TvEpisodeTaggedImage(
     width: int | None = None
     image_type: str | None = None
     media: TaggedTvEpisode | None = None
+    iso_3166_1: str | None = None
+
+
+class TvResult(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv result.
+
+    Returned by ``GET /3/find/{external_id}``.
+    """
+
+    adult: bool
+    backdrop_path: str
+    first_air_date: str
+    genre_ids: list[int] = []
+    id: int
+    media_type: str
+    name: str
+    origin_country: list[str] = []
+    original_language: str
+    original_name: str
+    overview: str
+    popularity: float
+    poster_path: str
+    softcore: bool | None = None
+    vote_average: float
+    vote_count: int
 
 
 class TvSeasonAccountStates(
@@ -2375,7 +2576,7 @@ class TvSeasonAggregateCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int | None = None
+    id: int
 
 
 class TvSeasonCredits(
@@ -2389,7 +2590,7 @@ class TvSeasonCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int | None = None
+    id: int
 
 
 class TvSeasonDetails(
@@ -2406,14 +2607,14 @@ class TvSeasonDetails(
     """
 
     internal_id: str | None = None
-    air_date: str | None = None
+    air_date: str
     episodes: list[Episode] = []
-    name: str | None = None
+    name: str
     networks: list[Network] = []
-    overview: str | None = None
-    id: int | None = None
-    poster_path: str | None = None
-    season_number: int | None = None
+    overview: str
+    id: int
+    poster_path: str
+    season_number: int
     vote_average: float | None = None
     account_states: TvSeasonAccountStates | None = None
     aggregate_credits: TvSeasonAggregateCredits | None = None
@@ -2421,8 +2622,8 @@ class TvSeasonDetails(
     external_ids: TvSeasonExternalIds | None = None
     images: TvSeasonImages | None = None
     translations: Translations | None = None
-    videos: Videos | None = None
-    watch_providers: WatchProviders | None = None
+    videos: TvSeasonVideos | None = None
+    watch_providers: TvSeasonWatchProviders | None = None
 
 
 class TvSeasonExternalIds(
@@ -2434,10 +2635,10 @@ class TvSeasonExternalIds(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/external_ids``.
     """
 
-    id: int | None = None
-    freebase_mid: str | None = None
+    id: int
+    freebase_mid: str
     freebase_id: str | None = None
-    tvdb_id: int | None = None
+    tvdb_id: int
     tvrage_id: Any | None = None
     wikidata_id: str | None = None
 
@@ -2451,8 +2652,55 @@ class TvSeasonImages(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/images``.
     """
 
-    id: int | None = None
+    id: int
     posters: list[Image] = []
+
+
+class TvSeasonResult(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv season result.
+
+    Returned by ``GET /3/find/{external_id}``.
+    """
+
+    air_date: str | None = None
+    episode_count: int | None = None
+    id: int | None = None
+    media_type: str | None = None
+    name: str | None = None
+    overview: str | None = None
+    poster_path: str | None = None
+    season_number: int | None = None
+    show_id: int | None = None
+    vote_average: float | None = None
+
+
+class TvSeasonVideos(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv season videos.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/videos``.
+    """
+
+    id: int | None = None
+    results: list[Video] = []
+
+
+class TvSeasonWatchProviders(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv season watch providers.
+
+    Returned by ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``.
+    """
+
+    id: int | None = None
+    results: dict[str, WatchProviderRegion] = {}
 
 
 class TvSeriesAggregateCredits(
@@ -2466,7 +2714,7 @@ class TvSeriesAggregateCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int | None = None
+    id: int
 
 
 class TvSeriesAlternativeTitles(
@@ -2478,7 +2726,7 @@ class TvSeriesAlternativeTitles(
     Returned by ``GET /3/tv/{series_id}/alternative_titles``.
     """
 
-    id: int | None = None
+    id: int
     results: list[AlternativeTitle] = []
 
 
@@ -2497,20 +2745,22 @@ class TvSeriesCastCredit(
     adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
-    original_language: str | None = None
-    overview: str | None = None
-    popularity: float | None = None
+    id: int
+    original_language: str
+    overview: str
+    popularity: float
     poster_path: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
     character: str | None = None
-    credit_id: str | None = None
+    credit_id: str
     origin_country: list[str] = []
-    original_name: str | None = None
+    original_name: str
     first_air_date: str | None = None
-    name: str | None = None
-    episode_count: int | None = None
+    name: str
+    episode_count: int
+    first_credit_air_date: str | None = None
+    softcore: bool | None = None
 
 
 class TvSeriesContentRatings(
@@ -2523,7 +2773,7 @@ class TvSeriesContentRatings(
     """
 
     results: list[ContentRating] = []
-    id: int | None = None
+    id: int
 
 
 class TvSeriesCredits(
@@ -2537,7 +2787,7 @@ class TvSeriesCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int | None = None
+    id: int
 
 
 class TvSeriesCrewCredit(
@@ -2555,21 +2805,23 @@ class TvSeriesCrewCredit(
     adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
-    original_language: str | None = None
-    overview: str | None = None
-    popularity: float | None = None
+    id: int
+    original_language: str
+    overview: str
+    popularity: float
     poster_path: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
-    credit_id: str | None = None
-    department: str | None = None
-    job: str | None = None
+    vote_average: float
+    vote_count: int
+    credit_id: str
+    department: str
+    job: str
     origin_country: list[str] = []
-    original_name: str | None = None
-    first_air_date: str | None = None
-    name: str | None = None
+    original_name: str
+    first_air_date: str
+    name: str
     episode_count: int | None = None
+    first_credit_air_date: str | None = None
+    softcore: bool | None = None
 
 
 class TvSeriesDetails(
@@ -2588,34 +2840,35 @@ class TvSeriesDetails(
     backdrop_path: str | None = None
     created_by: list[CreatedBy] = []
     episode_run_time: list[int] = []
-    first_air_date: str | None = None
+    first_air_date: str
     genres: list[Genre] = []
-    homepage: str | None = None
-    id: int | None = None
-    in_production: bool | None = None
+    homepage: str
+    id: int
+    in_production: bool
     languages: list[str] = []
     last_air_date: str | None = None
     last_episode_to_air: TvEpisodeSummary | None = None
-    name: str | None = None
+    name: str
     next_episode_to_air: Any | None = None
     networks: list[Network] = []
-    number_of_episodes: int | None = None
-    number_of_seasons: int | None = None
+    number_of_episodes: int
+    number_of_seasons: int
     origin_country: list[str] = []
-    original_language: str | None = None
-    original_name: str | None = None
+    original_language: str
+    original_name: str
     overview: str | None = None
-    popularity: float | None = None
+    popularity: float
     poster_path: str | None = None
     production_companies: list[ProductionCompany] = []
     production_countries: list[ProductionCountry] = []
     seasons: list[Season] = []
     spoken_languages: list[SpokenLanguage] = []
-    status: str | None = None
+    status: str
     tagline: str | None = None
     type: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
+    softcore: bool | None = None
     account_states: AccountStates | None = None
     aggregate_credits: TvSeriesAggregateCredits | None = None
     alternative_titles: TvSeriesAlternativeTitles | None = None
@@ -2631,7 +2884,7 @@ class TvSeriesDetails(
     reviews: ReviewPage | None = None
     screened_theatrically: TvSeriesScreenedTheatrically | None = None
     similar: TvSeriesSummaryPage | None = None
-    translations: Translations | None = None
+    translations: TvSeriesTranslations | None = None
     videos: Videos | None = None
     watch_providers: WatchProviders | None = None
 
@@ -2658,16 +2911,16 @@ class TvSeriesExternalIds(
     Returned by ``GET /3/tv/{series_id}/external_ids``.
     """
 
-    id: int | None = None
-    imdb_id: str | None = None
-    freebase_mid: str | None = None
-    freebase_id: str | None = None
-    tvdb_id: int | None = None
-    tvrage_id: int | None = None
+    id: int
+    imdb_id: str
+    freebase_mid: str
+    freebase_id: str
+    tvdb_id: int
+    tvrage_id: int
     wikidata_id: str | None = None
-    facebook_id: str | None = None
-    instagram_id: str | None = None
-    twitter_id: str | None = None
+    facebook_id: str
+    instagram_id: str
+    twitter_id: str
 
 
 class TvSeriesImages(
@@ -2680,7 +2933,7 @@ class TvSeriesImages(
     """
 
     backdrops: list[Image] = []
-    id: int | None = None
+    id: int
     logos: list[Image] = []
     posters: list[Image] = []
 
@@ -2694,7 +2947,7 @@ class TvSeriesKeywords(
     Returned by ``GET /3/tv/{series_id}/keywords``.
     """
 
-    id: int | None = None
+    id: int
     results: list[Keyword] = []
 
 
@@ -2710,20 +2963,21 @@ class TvSeriesResult(
     and 3 more endpoints.
     """
 
+    adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
-    original_language: str | None = None
-    overview: str | None = None
+    id: int
+    original_language: str
+    overview: str
     poster_path: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
     first_air_date: str | None = None
-    name: str | None = None
+    name: str
     origin_country: list[str] = []
-    original_name: str | None = None
-    adult: bool | None = None
+    original_name: str
     popularity: float | None = None
+    softcore: bool | None = None
 
 
 class TvSeriesResultPage(
@@ -2750,7 +3004,7 @@ class TvSeriesScreenedTheatrically(
     Returned by ``GET /3/tv/{series_id}/screened_theatrically``.
     """
 
-    id: int | None = None
+    id: int
     results: list[ScreenedTheatrically] = []
 
 
@@ -2780,6 +3034,7 @@ class TvSeriesSummary(
     vote_average: float | None = None
     vote_count: int | None = None
     rating: float | None = None
+    softcore: bool | None = None
     media_type: str | None = None
 
 
@@ -2800,6 +3055,43 @@ class TvSeriesSummaryPage(
     total_results: int
 
 
+class TvSeriesTaggedImage(
+    msgspec.Struct,
+    kw_only=True,
+    tag_field="media_type",
+    tag="tv",
+):
+    """Tv series tagged image.
+
+    Returned by ``GET /3/person/{person_id}/tagged_images``.
+    """
+
+    aspect_ratio: float | None = None
+    file_path: str | None = None
+    height: int | None = None
+    id: str | None = None
+    iso_639_1: str | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
+    width: int | None = None
+    image_type: str | None = None
+    media: Media | None = None
+    iso_3166_1: str | None = None
+
+
+class TvSeriesTranslations(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Tv series translations.
+
+    Returned by ``GET /3/tv/{series_id}/translations``.
+    """
+
+    id: int
+    translations: list[TvTranslation] = []
+
+
 class TvTranslation(
     msgspec.Struct,
     kw_only=True,
@@ -2811,11 +3103,11 @@ class TvTranslation(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``.
     """
 
-    iso_3166_1: str | None = None
-    iso_639_1: str | None = None
-    name: str | None = None
-    english_name: str | None = None
-    data: TvTranslationData | None = None
+    iso_3166_1: str
+    iso_639_1: str
+    name: str
+    english_name: str
+    data: TvTranslationData
 
 
 class TvTranslationData(
@@ -2829,8 +3121,8 @@ class TvTranslationData(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``.
     """
 
-    name: str | None = None
-    overview: str | None = None
+    name: str
+    overview: str
     homepage: str | None = None
     tagline: str | None = None
 
@@ -2845,16 +3137,16 @@ class Video(
     /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints.
     """
 
-    iso_639_1: str | None = None
-    iso_3166_1: str | None = None
-    name: str | None = None
-    key: str | None = None
-    site: str | None = None
-    size: int | None = None
-    type: str | None = None
-    official: bool | None = None
-    published_at: str | None = None
-    id: str | None = None
+    iso_639_1: str
+    iso_3166_1: str
+    name: str
+    key: str
+    site: str
+    size: int
+    type: str
+    official: bool
+    published_at: str
+    id: str
 
 
 class Videos(
@@ -2865,10 +3157,10 @@ class Videos(
 
     Returned by ``GET /3/movie/{movie_id}/videos``, ``GET
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos``, ``GET
-    /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints.
+    /3/tv/{series_id}/videos``.
     """
 
-    id: int | None = None
+    id: int
     results: list[Video] = []
 
 
@@ -2912,7 +3204,7 @@ class WatchProviderRegion(
     /3/tv/{series_id}/season/{season_number}/watch/providers``.
     """
 
-    link: str | None = None
+    link: str
     flatrate: list[WatchProvider] = []
     rent: list[WatchProvider] = []
     buy: list[WatchProvider] = []
@@ -2942,10 +3234,10 @@ class WatchProviderWatchProvider(
     """
 
     display_priorities: dict[str, int] = {}
-    display_priority: int | None = None
-    logo_path: str | None = None
-    provider_name: str | None = None
-    provider_id: int | None = None
+    display_priority: int
+    logo_path: str
+    provider_name: str
+    provider_id: int
 
 
 class WatchProviders(
@@ -2955,12 +3247,11 @@ class WatchProviders(
     """Watch providers.
 
     Returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET
-    /3/tv/{series_id}/season/{season_number}/watch/providers``, ``GET
     /3/tv/{series_id}/watch/providers``.
     """
 
-    id: int | None = None
-    results: dict[str, WatchProviderRegion] = {}
+    id: int
+    results: dict[str, WatchProviderRegion]
 
 
 MediaResult: TypeAlias = MovieResult | PersonResult | TvSeriesResult
@@ -2979,5 +3270,9 @@ MovieOrTvSeriesResult: TypeAlias = MovieResult | TvSeriesResult
 """Any of MovieResult, TvSeriesResult, told apart by ``media_type``."""
 
 
-TaggedImage: TypeAlias = TvEpisodeTaggedImage | MovieTaggedImage
-"""Any of TvEpisodeTaggedImage, MovieTaggedImage, told apart by ``media_type``."""
+TaggedImage: TypeAlias = (
+    TvEpisodeTaggedImage | MovieTaggedImage | SeasonTaggedImage | TvSeriesTaggedImage
+)
+"""Any of TvEpisodeTaggedImage, MovieTaggedImage, SeasonTaggedImage, TvSeriesTaggedImage,
+told apart by ``media_type``.
+"""
