@@ -15,8 +15,10 @@ recordings together, at least one of them real. Three is the smallest number tha
 the one example TMDB documents per operation plus one recording: a key that a single real response
 happens to carry is not promised to every user, while the 2-3 recordings most operations have
 (and the dozens that list items have) are enough to trust the ids, names and dates the API always
-sends. A key absent or null even once stays optional; an override (``presence`` in
-``openapi/overrides.yaml``) can force either way with a reason.
+sends. A key absent or null even once stays optional, and so does a key that any operation's
+responses showed as null (``keys_seen_null``): ``poster_path`` is null for some movie in one
+list, so it is promised nowhere, however many posters another list happened to show. (Overrides
+that force a field either way are not written yet: ``schema`` overrides can make one nullable.)
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ PRESENT = "x-present"
 SCALAR_SAMPLES: dict[str, Any] = {"integer": 0, "number": 0.5, "string": "", "boolean": False}
 
 Facts = dict[str, dict[str, dict[str, Any]]]  # place -> key -> facts
+
+
+def keys_seen_null(observations: dict[str, Any]) -> frozenset[str]:
+    """Every key that was ``null`` somewhere in the recorded responses, whatever the operation."""
+    return frozenset(
+        key
+        for facts in observations.get("operations", {}).values()
+        for keys in facts.get("fields", {}).values()
+        for key, key_facts in keys.items()
+        if key_facts.get("null", 0)
+    )
 
 
 def _child(place: str, key: str) -> str:
@@ -119,6 +132,7 @@ def mark_present(
     documented: Facts,
     place: str = "",
     places: list[str] | None = None,
+    never_plain: frozenset[str] = frozenset(),
 ) -> tuple[Schema, list[str]]:
     """Return ``schema`` with ``x-present`` set on its objects; also the JSON paths made present.
 
@@ -136,7 +150,9 @@ def mark_present(
             tag = variant.get("properties", {}).get("media_type", {}).get("enum", [None])[0]
             own = [p for p in places if p.endswith(f"[{tag}]")]
             own += [p[:-2] + f"[{tag}]" for p in places if p.endswith("[]")]
-            healed, found = mark_present(variant, real, documented, place, sorted(set(own)))
+            healed, found = mark_present(
+                variant, real, documented, place, sorted(set(own)), never_plain
+            )
             variants.append(healed)
             marked += found
         return {**schema, "oneOf": variants}, marked
@@ -145,7 +161,9 @@ def mark_present(
             item for p in places for item, _ in _item_places(real, p) + _item_places(documented, p)
         ]
         item_places = sorted(set(item_places)) or [f"{p}[]" for p in places]
-        items, marked = mark_present(schema["items"], real, documented, f"{place}[]", item_places)
+        items, marked = mark_present(
+            schema["items"], real, documented, f"{place}[]", item_places, never_plain
+        )
         return {**schema, "items": items}, marked
     if kind != "object":
         return schema, marked
@@ -153,7 +171,7 @@ def mark_present(
     if isinstance(schema.get("additionalProperties"), dict):
         value_places = [f"{p}.{{country}}" for p in places]
         result["additionalProperties"], found = mark_present(
-            schema["additionalProperties"], real, documented, place, value_places
+            schema["additionalProperties"], real, documented, place, value_places, never_plain
         )
         marked += found
     properties = schema.get("properties", {})
@@ -176,12 +194,13 @@ def mark_present(
             and absent == 0
             and null == 0
             and not is_nullable(sub)
+            and key not in never_plain
         ):
             present.append(key)
             marked.append(_child(place, key))
         child_places = [_child(p, key) for p in places]
         new_properties[key], found = mark_present(
-            sub, real, documented, _child(place, key), child_places
+            sub, real, documented, _child(place, key), child_places, never_plain
         )
         marked += found
     result["properties"] = new_properties

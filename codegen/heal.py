@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .evidence import evidence_examples, mark_present
+from .evidence import evidence_examples, keys_seen_null, mark_present
 from .observe import Observations
 from .overrides import Overrides
 from .schema import (
@@ -402,6 +402,7 @@ def heal_document(
     """
     healed = copy.deepcopy(document)
     observed: dict[str, Any] = (observations or {}).get("operations", {})
+    seen_null = keys_seen_null(observations or {})
     report = HealReport()
     forced_tags: dict[str, dict[str, list[str]]] = {}
     for entry in overrides.entries("tagged_unions"):
@@ -453,7 +454,9 @@ def heal_document(
             documented = Observations()
             documented.observe_all([(where, value, None) for value in example_values(media)])
             documented_facts = documented.as_json()["operations"].get(where, {}).get("fields", {})
-            schema, present = mark_present(schema, real_facts, documented_facts)
+            schema, present = mark_present(
+                schema, real_facts, documented_facts, never_plain=seen_null
+            )
             for path in present:
                 report.record("present", f"{where} {path}")
         media["schema"] = schema

@@ -198,8 +198,8 @@ class AccountDetails(
 
     avatar: Avatar | None = None
     id: int
-    iso_639_1: str
-    iso_3166_1: str
+    iso_639_1: str | None = None
+    iso_3166_1: str | None = None
     name: str
     include_adult: bool
     username: str
@@ -260,7 +260,7 @@ class AlternativeTitle(
     /3/tv/{series_id}/alternative_titles``.
     """
 
-    iso_3166_1: str
+    iso_3166_1: str | None = None
     title: str
     type: str | None = None
 
@@ -305,8 +305,8 @@ class BelongsToCollection(
 
     id: int
     name: str
-    poster_path: str
-    backdrop_path: str
+    poster_path: str | None = None
+    backdrop_path: str | None = None
 
 
 class CastMember(
@@ -320,10 +320,10 @@ class CastMember(
     endpoints.
     """
 
-    adult: bool
+    adult: bool | None = None
     gender: int
     id: int
-    known_for_department: str
+    known_for_department: str | None = None
     name: str
     original_name: str
     popularity: float
@@ -450,7 +450,7 @@ class CollectionDetails(
     name: str
     original_language: str | None = None
     original_name: str | None = None
-    overview: str
+    overview: str | None = None
     poster_path: str | None = None
     backdrop_path: str | None = None
     parts: list[CollectionPart] = []
@@ -479,15 +479,15 @@ class CollectionPart(
     Returned by ``GET /3/collection/{collection_id}``.
     """
 
-    adult: bool
+    adult: bool | None = None
     backdrop_path: str | None = None
     id: int
     name: str | None = None
     original_name: str | None = None
-    overview: str
-    poster_path: str
+    overview: str | None = None
+    poster_path: str | None = None
     media_type: str | None = None
-    original_language: str
+    original_language: str | None = None
     genre_ids: list[int] = []
     popularity: float
     release_date: str
@@ -509,13 +509,13 @@ class CollectionSummary(
     """
 
     adult: bool | None = None
-    backdrop_path: str
+    backdrop_path: str | None = None
     id: int
     name: str
     original_language: str | None = None
     original_name: str | None = None
     overview: str | None = None
-    poster_path: str
+    poster_path: str | None = None
 
 
 class CollectionSummaryPage(
@@ -542,8 +542,8 @@ class CollectionTranslation(
     Returned by ``GET /3/collection/{collection_id}/translations``.
     """
 
-    iso_3166_1: str
-    iso_639_1: str
+    iso_3166_1: str | None = None
+    iso_639_1: str | None = None
     name: str
     english_name: str
     data: CollectionTranslationData
@@ -559,8 +559,8 @@ class CollectionTranslationData(
     """
 
     title: str
-    overview: str
-    homepage: str
+    overview: str | None = None
+    homepage: str | None = None
 
 
 class CollectionTranslations(
@@ -600,9 +600,9 @@ class CompanyDetails(
 
     description: str | None = None
     headquarters: str
-    homepage: str
+    homepage: str | None = None
     id: int
-    logo_path: str
+    logo_path: str | None = None
     name: str
     origin_country: str | None = None
     parent_company: Any | None = None
@@ -661,8 +661,8 @@ class ContentRating(
     """
 
     descriptors: list[Any] = []
-    iso_3166_1: str
-    rating: str
+    iso_3166_1: str | None = None
+    rating: str | None = None
 
 
 class Country(
@@ -674,7 +674,7 @@ class Country(
     Returned by ``GET /3/configuration/countries``, ``GET /3/watch/providers/regions``.
     """
 
-    iso_3166_1: str
+    iso_3166_1: str | None = None
     english_name: str
     native_name: str | None = None
 
@@ -688,7 +688,7 @@ class CountryReleaseDates(
     Returned by ``GET /3/movie/{movie_id}/release_dates``.
     """
 
-    iso_3166_1: str
+    iso_3166_1: str | None = None
     release_dates: list[ReleaseDate] = []
 
 
@@ -701,7 +701,7 @@ class CountryTimezones(
     Returned by ``GET /3/configuration/timezones``.
     """
 
-    iso_3166_1: str
+    iso_3166_1: str | None = None
     zones: list[str] = []
 
 
@@ -718,7 +718,7 @@ class CreatedBy(
     credit_id: str | None = None
     name: str
     gender: int | None = None
-    profile_path: str
+    profile_path: str | None = None
     original_name: str | None = None
 
 
@@ -858,10 +858,10 @@ class Episode(
     /3/tv/episode_group/{tv_episode_group_id}``.
     """
 
-    air_date: str
+    air_date: str | None = None
     episode_number: int
     name: str
-    overview: str
+    overview: str | None = None
     season_number: int | None = None
     still_path: str | None = None
     episode_type: str | None = None
@@ -886,7 +886,7 @@ class EpisodeGroup(
     Returned by ``GET /3/tv/{series_id}/episode_groups``.
     """
 
-    description: str
+    description: str | None = None
     episode_count: int
     group_count: int
     id: str
@@ -1124,7 +1124,7 @@ class Language(
     Returned by ``GET /3/configuration/languages``.
     """
 
-    iso_639_1: str
+    iso_639_1: str | None = None
     english_name: str
     name: str
 
@@ -1154,14 +1154,14 @@ class ListDetails(
     """
 
     created_by: str
-    description: str
+    description: str | None = None
     favorite_count: int
     id: str | None = None
     items: list[ListItem] = []
     item_count: int
-    iso_639_1: str
+    iso_639_1: str | None = None
     name: str
-    poster_path: str
+    poster_path: str | None = None
     page: int | None = None
     total_pages: int | None = None
     total_results: int | None = None
@@ -1176,8 +1176,8 @@ class ListItem(
     Returned by ``GET /3/list/{list_id}``.
     """
 
-    adult: bool
-    backdrop_path: str
+    adult: bool | None = None
+    backdrop_path: str | None = None
     genre_ids: list[int] = []
     id: int
     media_type: str | None = None
@@ -1185,7 +1185,7 @@ class ListItem(
     original_title: str
     overview: str | None = None
     popularity: float
-    poster_path: str
+    poster_path: str | None = None
     release_date: str
     title: str
     video: bool | None = None
@@ -1217,11 +1217,11 @@ class ListSummary(
     ``GET /3/tv/{series_id}/lists``.
     """
 
-    description: str
+    description: str | None = None
     favorite_count: int
     id: int | None = None
     item_count: int
-    iso_639_1: str
+    iso_639_1: str | None = None
     list_type: str | None = None
     name: str
     poster_path: str | None = None
@@ -1320,13 +1320,13 @@ class MovieCastCredit(
     /3/person/{person_id}/movie_credits``.
     """
 
-    adult: bool
+    adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
     id: int
-    original_language: str
+    original_language: str | None = None
     original_title: str
-    overview: str
+    overview: str | None = None
     popularity: float
     poster_path: str | None = None
     release_date: str
@@ -1366,13 +1366,13 @@ class MovieCrewCredit(
     /3/person/{person_id}/movie_credits``.
     """
 
-    adult: bool
+    adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
     id: int
-    original_language: str
+    original_language: str | None = None
     original_title: str
-    overview: str
+    overview: str | None = None
     popularity: float
     poster_path: str | None = None
     release_date: str
@@ -1398,25 +1398,25 @@ class MovieDetails(
     Returned by ``GET /3/movie/{movie_id}``, ``GET /3/movie/latest``.
     """
 
-    adult: bool
+    adult: bool | None = None
     backdrop_path: str | None = None
     belongs_to_collection: BelongsToCollection | None = None
     budget: int
     genres: list[Genre] = []
-    homepage: str
+    homepage: str | None = None
     id: int
     imdb_id: str | None = None
     origin_country: list[str] = []
-    original_language: str
+    original_language: str | None = None
     original_title: str
-    overview: str
+    overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
     production_companies: list[ProductionCompany] = []
     production_countries: list[ProductionCountry] = []
     release_date: str
     revenue: int
-    runtime: int
+    runtime: int | None = None
     spoken_languages: list[SpokenLanguage] = []
     status: str
     tagline: str
@@ -1452,7 +1452,7 @@ class MovieExternalIds(
     """
 
     id: int
-    imdb_id: str
+    imdb_id: str | None = None
     wikidata_id: str | None = None
     facebook_id: str
     instagram_id: str | None = None
@@ -1512,13 +1512,13 @@ class MovieResult(
     /3/search/multi`` and 4 more endpoints.
     """
 
-    adult: bool
+    adult: bool | None = None
     backdrop_path: str | None = None
     id: int
     title: str
-    original_language: str
+    original_language: str | None = None
     original_title: str
-    overview: str
+    overview: str | None = None
     poster_path: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
@@ -1625,8 +1625,8 @@ class MovieTranslation(
     Returned by ``GET /3/movie/{movie_id}/translations``.
     """
 
-    iso_3166_1: str
-    iso_639_1: str
+    iso_3166_1: str | None = None
+    iso_639_1: str | None = None
     name: str
     english_name: str
     data: MovieTranslationData
@@ -1641,8 +1641,8 @@ class MovieTranslationData(
     Returned by ``GET /3/movie/{movie_id}/translations``.
     """
 
-    homepage: str
-    overview: str
+    homepage: str | None = None
+    overview: str | None = None
     runtime: int | None = None
     tagline: str | None = None
     title: str
@@ -1700,9 +1700,9 @@ class NetworkDetails(
     """
 
     headquarters: str
-    homepage: str
+    homepage: str | None = None
     id: int
-    logo_path: str
+    logo_path: str | None = None
     name: str
     origin_country: str
 
@@ -1730,7 +1730,7 @@ class PersonDetails(
     Returned by ``GET /3/person/{person_id}``, ``GET /3/person/latest``.
     """
 
-    adult: bool
+    adult: bool | None = None
     also_known_as: list[str] = []
     biography: str
     birthday: str | None = None
@@ -1766,8 +1766,8 @@ class PersonExternalIds(
     id: int
     freebase_mid: str
     freebase_id: str | None = None
-    imdb_id: str
-    tvrage_id: int
+    imdb_id: str | None = None
+    tvrage_id: int | None = None
     wikidata_id: str | None = None
     facebook_id: str
     instagram_id: str | None = None
@@ -1850,7 +1850,7 @@ class PersonSummary(
     Returned by ``GET /3/person/popular``, ``GET /3/search/person``.
     """
 
-    adult: bool
+    adult: bool | None = None
     gender: int | None = None
     id: int
     known_for: list[MovieOrTvSeriesResult] = []
@@ -1885,8 +1885,8 @@ class PersonTranslation(
     Returned by ``GET /3/person/{person_id}/translations``.
     """
 
-    iso_3166_1: str
-    iso_639_1: str
+    iso_3166_1: str | None = None
+    iso_639_1: str | None = None
     name: str
     english_name: str
     data: PersonTranslationData
@@ -1985,7 +1985,7 @@ class ReleaseDate(
 
     certification: str
     descriptors: list[Any] = []
-    iso_639_1: str
+    iso_639_1: str | None = None
     note: str | None = None
     release_date: str
     type: int
@@ -2021,9 +2021,9 @@ class Result(
     genre_ids: list[int] = []
     id: int
     media_type: str
-    original_language: str
+    original_language: str | None = None
     original_title: str | None = None
-    overview: str
+    overview: str | None = None
     popularity: float
     poster_path: str | None = None
     release_date: str | None = None
@@ -2070,7 +2070,7 @@ class ReviewDetails(
     author_details: AuthorDetails | None = None
     content: str
     created_at: str | None = None
-    iso_639_1: str
+    iso_639_1: str | None = None
     media_id: int
     media_title: str
     media_type: str
@@ -2105,7 +2105,7 @@ class Role(
     """
 
     credit_id: str
-    character: str
+    character: str | None = None
     episode_count: int
 
 
@@ -2253,14 +2253,14 @@ class TaggedMovie(
     Returned by ``GET /3/person/{person_id}/tagged_images``.
     """
 
-    adult: bool
-    backdrop_path: str
+    adult: bool | None = None
+    backdrop_path: str | None = None
     id: int
     title: str
-    original_language: str
+    original_language: str | None = None
     original_title: str
-    overview: str
-    poster_path: str
+    overview: str | None = None
+    poster_path: str | None = None
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float
@@ -2359,17 +2359,17 @@ class TvEpisodeDetails(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``.
     """
 
-    air_date: str
+    air_date: str | None = None
     crew: list[CrewMember] = []
     episode_number: int
     guest_stars: list[GuestStar] = []
     name: str
-    overview: str
+    overview: str | None = None
     id: int
     production_code: str | None = None
     runtime: int | None = None
     season_number: int
-    still_path: str
+    still_path: str | None = None
     vote_average: float
     vote_count: int
     episode_type: str | None = None
@@ -2392,11 +2392,11 @@ class TvEpisodeExternalIds(
     """
 
     id: int
-    imdb_id: str
+    imdb_id: str | None = None
     freebase_mid: str
     freebase_id: str | None = None
     tvdb_id: int
-    tvrage_id: int
+    tvrage_id: int | None = None
     wikidata_id: str | None = None
 
 
@@ -2409,13 +2409,13 @@ class TvEpisodeGroupDetails(
     Returned by ``GET /3/tv/episode_group/{tv_episode_group_id}``.
     """
 
-    description: str
+    description: str | None = None
     episode_count: int
     group_count: int
     groups: list[Group] = []
     id: str
     name: str
-    network: Network
+    network: Network | None = None
     type: int
 
 
@@ -2534,19 +2534,19 @@ class TvResult(
     Returned by ``GET /3/find/{external_id}``.
     """
 
-    adult: bool
-    backdrop_path: str
-    first_air_date: str
+    adult: bool | None = None
+    backdrop_path: str | None = None
+    first_air_date: str | None = None
     genre_ids: list[int] = []
     id: int
     media_type: str
     name: str
     origin_country: list[str] = []
-    original_language: str
+    original_language: str | None = None
     original_name: str
-    overview: str
+    overview: str | None = None
     popularity: float
-    poster_path: str
+    poster_path: str | None = None
     softcore: bool | None = None
     vote_average: float
     vote_count: int
@@ -2607,13 +2607,13 @@ class TvSeasonDetails(
     """
 
     internal_id: str | None = None
-    air_date: str
+    air_date: str | None = None
     episodes: list[Episode] = []
     name: str
     networks: list[Network] = []
-    overview: str
+    overview: str | None = None
     id: int
-    poster_path: str
+    poster_path: str | None = None
     season_number: int
     vote_average: float | None = None
     account_states: TvSeasonAccountStates | None = None
@@ -2746,8 +2746,8 @@ class TvSeriesCastCredit(
     backdrop_path: str | None = None
     genre_ids: list[int] = []
     id: int
-    original_language: str
-    overview: str
+    original_language: str | None = None
+    overview: str | None = None
     popularity: float
     poster_path: str | None = None
     vote_average: float
@@ -2806,8 +2806,8 @@ class TvSeriesCrewCredit(
     backdrop_path: str | None = None
     genre_ids: list[int] = []
     id: int
-    original_language: str
-    overview: str
+    original_language: str | None = None
+    overview: str | None = None
     popularity: float
     poster_path: str | None = None
     vote_average: float
@@ -2817,7 +2817,7 @@ class TvSeriesCrewCredit(
     job: str
     origin_country: list[str] = []
     original_name: str
-    first_air_date: str
+    first_air_date: str | None = None
     name: str
     episode_count: int | None = None
     first_credit_air_date: str | None = None
@@ -2840,9 +2840,9 @@ class TvSeriesDetails(
     backdrop_path: str | None = None
     created_by: list[CreatedBy] = []
     episode_run_time: list[int] = []
-    first_air_date: str
+    first_air_date: str | None = None
     genres: list[Genre] = []
-    homepage: str
+    homepage: str | None = None
     id: int
     in_production: bool
     languages: list[str] = []
@@ -2854,7 +2854,7 @@ class TvSeriesDetails(
     number_of_episodes: int
     number_of_seasons: int
     origin_country: list[str] = []
-    original_language: str
+    original_language: str | None = None
     original_name: str
     overview: str | None = None
     popularity: float
@@ -2912,15 +2912,15 @@ class TvSeriesExternalIds(
     """
 
     id: int
-    imdb_id: str
+    imdb_id: str | None = None
     freebase_mid: str
-    freebase_id: str
+    freebase_id: str | None = None
     tvdb_id: int
-    tvrage_id: int
+    tvrage_id: int | None = None
     wikidata_id: str | None = None
     facebook_id: str
-    instagram_id: str
-    twitter_id: str
+    instagram_id: str | None = None
+    twitter_id: str | None = None
 
 
 class TvSeriesImages(
@@ -2967,8 +2967,8 @@ class TvSeriesResult(
     backdrop_path: str | None = None
     genre_ids: list[int] = []
     id: int
-    original_language: str
-    overview: str
+    original_language: str | None = None
+    overview: str | None = None
     poster_path: str | None = None
     vote_average: float
     vote_count: int
@@ -3103,8 +3103,8 @@ class TvTranslation(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``.
     """
 
-    iso_3166_1: str
-    iso_639_1: str
+    iso_3166_1: str | None = None
+    iso_639_1: str | None = None
     name: str
     english_name: str
     data: TvTranslationData
@@ -3122,7 +3122,7 @@ class TvTranslationData(
     """
 
     name: str
-    overview: str
+    overview: str | None = None
     homepage: str | None = None
     tagline: str | None = None
 
@@ -3137,8 +3137,8 @@ class Video(
     /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints.
     """
 
-    iso_639_1: str
-    iso_3166_1: str
+    iso_639_1: str | None = None
+    iso_3166_1: str | None = None
     name: str
     key: str
     site: str
@@ -3235,7 +3235,7 @@ class WatchProviderWatchProvider(
 
     display_priorities: dict[str, int] = {}
     display_priority: int
-    logo_path: str
+    logo_path: str | None = None
     provider_name: str
     provider_id: int
 
