@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .evidence import evidence_examples, keys_seen_null, mark_present
+from .evidence import PRESENT, evidence_examples, keys_seen_null, mark_present
 from .observe import Observations
 from .overrides import Overrides
 from .schema import (
@@ -403,6 +403,7 @@ def heal_document(
     healed = copy.deepcopy(document)
     observed: dict[str, Any] = (observations or {}).get("operations", {})
     seen_null = keys_seen_null(observations or {})
+    appendable = appendable_parts(healed)
     report = HealReport()
     forced_tags: dict[str, dict[str, list[str]]] = {}
     for entry in overrides.entries("tagged_unions"):
@@ -457,6 +458,11 @@ def heal_document(
             schema, present = mark_present(
                 schema, real_facts, documented_facts, never_plain=seen_null
             )
+            if where in appendable:
+                # Appended to its parent's details, this body comes without its root keys
+                # (``credits`` carries no ``id``): they cannot be promised.
+                schema = {key: value for key, value in schema.items() if key != PRESENT}
+                present = [path for path in present if "." in path or "[" in path]
             for path in present:
                 report.record("present", f"{where} {path}")
         media["schema"] = schema
@@ -466,6 +472,21 @@ def heal_document(
             entry.used = True
             report.record("override", entry.at, entry.reason)
     return healed, report
+
+
+def appendable_parts(document: dict[str, Any]) -> set[str]:
+    """The GET operations whose bodies ``append_to_response`` can fold into a parent's details.
+
+    Such a part sits literal segments below a details path that ends in a parameter, as
+    ``/3/movie/{movie_id}/credits`` or ``.../watch/providers`` below ``/3/movie/{movie_id}``.
+    """
+    gets = {path for method, path, _ in iter_operations(document) if method == "GET"}
+    parts = set()
+    for path in gets:
+        parent, _, rest = path.rpartition("}")
+        if rest.startswith("/") and "{" not in rest and f"{parent}}}" in gets:
+            parts.add(operation_key("GET", path))
+    return parts
 
 
 def _copy_response_schema(document: dict[str, Any], target: str, source: str) -> None:

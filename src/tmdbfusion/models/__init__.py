@@ -16,6 +16,7 @@ __all__ = [
     "AccountState",
     "AccountStates",
     "AlternativeName",
+    "AlternativeNames",
     "AlternativeTitle",
     "AuthorDetails",
     "Avatar",
@@ -36,7 +37,6 @@ __all__ = [
     "CollectionTranslation",
     "CollectionTranslationData",
     "CollectionTranslations",
-    "CompanyAlternativeNames",
     "CompanyDetails",
     "CompanySummary",
     "CompanySummaryPage",
@@ -99,7 +99,6 @@ __all__ = [
     "MovieTranslationData",
     "MovieTranslations",
     "Network",
-    "NetworkAlternativeNames",
     "NetworkDetails",
     "PersonCombinedCredits",
     "PersonDetails",
@@ -154,8 +153,6 @@ __all__ = [
     "TvSeasonExternalIds",
     "TvSeasonImages",
     "TvSeasonResult",
-    "TvSeasonVideos",
-    "TvSeasonWatchProviders",
     "TvSeriesAggregateCredits",
     "TvSeriesAlternativeTitles",
     "TvSeriesCastCredit",
@@ -173,7 +170,6 @@ __all__ = [
     "TvSeriesSummary",
     "TvSeriesSummaryPage",
     "TvSeriesTaggedImage",
-    "TvSeriesTranslations",
     "TvTranslation",
     "TvTranslationData",
     "Video",
@@ -248,6 +244,20 @@ class AlternativeName(
 
     name: str
     type: str
+
+
+class AlternativeNames(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Alternative names.
+
+    Returned by ``GET /3/company/{company_id}/alternative_names``, ``GET
+    /3/network/{network_id}/alternative_names``.
+    """
+
+    id: int | None = None
+    results: list[AlternativeName] = []
 
 
 class AlternativeTitle(
@@ -465,7 +475,7 @@ class CollectionImages(
     Returned by ``GET /3/collection/{collection_id}/images``.
     """
 
-    id: int
+    id: int | None = None
     backdrops: list[Image] = []
     posters: list[Image] = []
 
@@ -574,19 +584,6 @@ class CollectionTranslations(
 
     id: int | None = None
     translations: list[CollectionTranslation] = []
-
-
-class CompanyAlternativeNames(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Company alternative names.
-
-    Returned by ``GET /3/company/{company_id}/alternative_names``.
-    """
-
-    id: int
-    results: list[AlternativeName] = []
 
 
 class CompanyDetails(
@@ -1054,7 +1051,7 @@ class Images(
     /3/network/{network_id}/images``.
     """
 
-    id: int
+    id: int | None = None
     logos: list[Image] = []
 
 
@@ -1304,7 +1301,7 @@ class MovieAlternativeTitles(
     Returned by ``GET /3/movie/{movie_id}/alternative_titles``.
     """
 
-    id: int
+    id: int | None = None
     titles: list[AlternativeTitle] = []
 
 
@@ -1349,7 +1346,7 @@ class MovieCredits(
     Returned by ``GET /3/movie/{movie_id}/credits``.
     """
 
-    id: int
+    id: int | None = None
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
 
@@ -1451,10 +1448,10 @@ class MovieExternalIds(
     Returned by ``GET /3/movie/{movie_id}/external_ids``.
     """
 
-    id: int
+    id: int | None = None
     imdb_id: str | None = None
     wikidata_id: str | None = None
-    facebook_id: str
+    facebook_id: str | None = None
     instagram_id: str | None = None
     twitter_id: str | None = None
 
@@ -1469,7 +1466,7 @@ class MovieImages(
     """
 
     backdrops: list[Image] = []
-    id: int
+    id: int | None = None
     logos: list[Image] = []
     posters: list[Image] = []
 
@@ -1483,7 +1480,7 @@ class MovieKeywords(
     Returned by ``GET /3/movie/{movie_id}/keywords``.
     """
 
-    id: int
+    id: int | None = None
     keywords: list[Keyword] = []
 
 
@@ -1496,7 +1493,7 @@ class MovieReleaseDates(
     Returned by ``GET /3/movie/{movie_id}/release_dates``.
     """
 
-    id: int
+    id: int | None = None
     results: list[CountryReleaseDates] = []
 
 
@@ -1657,7 +1654,7 @@ class MovieTranslations(
     Returned by ``GET /3/movie/{movie_id}/translations``.
     """
 
-    id: int
+    id: int | None = None
     translations: list[MovieTranslation] = []
 
 
@@ -1675,19 +1672,6 @@ class Network(
     logo_path: str | None = None
     name: str | None = None
     origin_country: str | None = None
-
-
-class NetworkAlternativeNames(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Network alternative names.
-
-    Returned by ``GET /3/network/{network_id}/alternative_names``.
-    """
-
-    id: int | None = None
-    results: list[AlternativeName] = []
 
 
 class NetworkDetails(
@@ -1718,7 +1702,7 @@ class PersonCombinedCredits(
 
     cast: list[MovieOrTvSeriesCastCredit] = []
     crew: list[MovieOrTvSeriesCrewCredit] = []
-    id: int
+    id: int | None = None
 
 
 class PersonDetails(
@@ -1763,13 +1747,13 @@ class PersonExternalIds(
     Returned by ``GET /3/person/{person_id}/external_ids``.
     """
 
-    id: int
-    freebase_mid: str
+    id: int | None = None
+    freebase_mid: str | None = None
     freebase_id: str | None = None
     imdb_id: str | None = None
     tvrage_id: int | None = None
     wikidata_id: str | None = None
-    facebook_id: str
+    facebook_id: str | None = None
     instagram_id: str | None = None
     tiktok_id: str | None = None
     twitter_id: str | None = None
@@ -1785,7 +1769,7 @@ class PersonImages(
     Returned by ``GET /3/person/{person_id}/images``.
     """
 
-    id: int
+    id: int | None = None
     profiles: list[Image] = []
 
 
@@ -1800,7 +1784,7 @@ class PersonMovieCredits(
 
     cast: list[MovieCastCredit] = []
     crew: list[MovieCrewCredit] = []
-    id: int
+    id: int | None = None
 
 
 class PersonResult(
@@ -1929,7 +1913,7 @@ class PersonTvCredits(
 
     cast: list[TvSeriesCastCredit] = []
     crew: list[TvSeriesCrewCredit] = []
-    id: int
+    id: int | None = None
 
 
 class ProductionCompany(
@@ -2087,7 +2071,7 @@ class ReviewPage(
     Returned by ``GET /3/movie/{movie_id}/reviews``, ``GET /3/tv/{series_id}/reviews``.
     """
 
-    id: int
+    id: int | None = None
     page: int
     results: list[Review] = []
     total_pages: int
@@ -2234,7 +2218,7 @@ class TaggedImagePage(
     Returned by ``GET /3/person/{person_id}/tagged_images``.
     """
 
-    id: int
+    id: int | None = None
     page: int
     results: list[TaggedImage] = []
     total_pages: int
@@ -2327,7 +2311,8 @@ class Translations(
 
     Returned by ``GET
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations``, ``GET
-    /3/tv/{series_id}/season/{season_number}/translations``.
+    /3/tv/{series_id}/season/{season_number}/translations``, ``GET
+    /3/tv/{series_id}/translations``.
     """
 
     id: int | None = None
@@ -2347,7 +2332,7 @@ class TvEpisodeCredits(
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
     guest_stars: list[GuestStar] = []
-    id: int
+    id: int | None = None
 
 
 class TvEpisodeDetails(
@@ -2391,11 +2376,11 @@ class TvEpisodeExternalIds(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids``.
     """
 
-    id: int
+    id: int | None = None
     imdb_id: str | None = None
-    freebase_mid: str
+    freebase_mid: str | None = None
     freebase_id: str | None = None
-    tvdb_id: int
+    tvdb_id: int | None = None
     tvrage_id: int | None = None
     wikidata_id: str | None = None
 
@@ -2429,7 +2414,7 @@ class TvEpisodeImages(
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/images``.
     """
 
-    id: int
+    id: int | None = None
     stills: list[Image] = []
 
 
@@ -2576,7 +2561,7 @@ class TvSeasonAggregateCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int
+    id: int | None = None
 
 
 class TvSeasonCredits(
@@ -2590,7 +2575,7 @@ class TvSeasonCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int
+    id: int | None = None
 
 
 class TvSeasonDetails(
@@ -2622,8 +2607,8 @@ class TvSeasonDetails(
     external_ids: TvSeasonExternalIds | None = None
     images: TvSeasonImages | None = None
     translations: Translations | None = None
-    videos: TvSeasonVideos | None = None
-    watch_providers: TvSeasonWatchProviders | None = None
+    videos: Videos | None = None
+    watch_providers: WatchProviders | None = None
 
 
 class TvSeasonExternalIds(
@@ -2635,10 +2620,10 @@ class TvSeasonExternalIds(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/external_ids``.
     """
 
-    id: int
-    freebase_mid: str
+    id: int | None = None
+    freebase_mid: str | None = None
     freebase_id: str | None = None
-    tvdb_id: int
+    tvdb_id: int | None = None
     tvrage_id: Any | None = None
     wikidata_id: str | None = None
 
@@ -2652,7 +2637,7 @@ class TvSeasonImages(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/images``.
     """
 
-    id: int
+    id: int | None = None
     posters: list[Image] = []
 
 
@@ -2677,32 +2662,6 @@ class TvSeasonResult(
     vote_average: float | None = None
 
 
-class TvSeasonVideos(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Tv season videos.
-
-    Returned by ``GET /3/tv/{series_id}/season/{season_number}/videos``.
-    """
-
-    id: int | None = None
-    results: list[Video] = []
-
-
-class TvSeasonWatchProviders(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Tv season watch providers.
-
-    Returned by ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``.
-    """
-
-    id: int | None = None
-    results: dict[str, WatchProviderRegion] = {}
-
-
 class TvSeriesAggregateCredits(
     msgspec.Struct,
     kw_only=True,
@@ -2714,7 +2673,7 @@ class TvSeriesAggregateCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int
+    id: int | None = None
 
 
 class TvSeriesAlternativeTitles(
@@ -2726,7 +2685,7 @@ class TvSeriesAlternativeTitles(
     Returned by ``GET /3/tv/{series_id}/alternative_titles``.
     """
 
-    id: int
+    id: int | None = None
     results: list[AlternativeTitle] = []
 
 
@@ -2773,7 +2732,7 @@ class TvSeriesContentRatings(
     """
 
     results: list[ContentRating] = []
-    id: int
+    id: int | None = None
 
 
 class TvSeriesCredits(
@@ -2787,7 +2746,7 @@ class TvSeriesCredits(
 
     cast: list[CastMember] = []
     crew: list[CrewMember] = []
-    id: int
+    id: int | None = None
 
 
 class TvSeriesCrewCredit(
@@ -2884,7 +2843,7 @@ class TvSeriesDetails(
     reviews: ReviewPage | None = None
     screened_theatrically: TvSeriesScreenedTheatrically | None = None
     similar: TvSeriesSummaryPage | None = None
-    translations: TvSeriesTranslations | None = None
+    translations: Translations | None = None
     videos: Videos | None = None
     watch_providers: WatchProviders | None = None
 
@@ -2911,14 +2870,14 @@ class TvSeriesExternalIds(
     Returned by ``GET /3/tv/{series_id}/external_ids``.
     """
 
-    id: int
+    id: int | None = None
     imdb_id: str | None = None
-    freebase_mid: str
+    freebase_mid: str | None = None
     freebase_id: str | None = None
-    tvdb_id: int
+    tvdb_id: int | None = None
     tvrage_id: int | None = None
     wikidata_id: str | None = None
-    facebook_id: str
+    facebook_id: str | None = None
     instagram_id: str | None = None
     twitter_id: str | None = None
 
@@ -2933,7 +2892,7 @@ class TvSeriesImages(
     """
 
     backdrops: list[Image] = []
-    id: int
+    id: int | None = None
     logos: list[Image] = []
     posters: list[Image] = []
 
@@ -2947,7 +2906,7 @@ class TvSeriesKeywords(
     Returned by ``GET /3/tv/{series_id}/keywords``.
     """
 
-    id: int
+    id: int | None = None
     results: list[Keyword] = []
 
 
@@ -3004,7 +2963,7 @@ class TvSeriesScreenedTheatrically(
     Returned by ``GET /3/tv/{series_id}/screened_theatrically``.
     """
 
-    id: int
+    id: int | None = None
     results: list[ScreenedTheatrically] = []
 
 
@@ -3079,19 +3038,6 @@ class TvSeriesTaggedImage(
     iso_3166_1: str | None = None
 
 
-class TvSeriesTranslations(
-    msgspec.Struct,
-    kw_only=True,
-):
-    """Tv series translations.
-
-    Returned by ``GET /3/tv/{series_id}/translations``.
-    """
-
-    id: int
-    translations: list[TvTranslation] = []
-
-
 class TvTranslation(
     msgspec.Struct,
     kw_only=True,
@@ -3157,10 +3103,10 @@ class Videos(
 
     Returned by ``GET /3/movie/{movie_id}/videos``, ``GET
     /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos``, ``GET
-    /3/tv/{series_id}/videos``.
+    /3/tv/{series_id}/season/{season_number}/videos`` and 1 more endpoints.
     """
 
-    id: int
+    id: int | None = None
     results: list[Video] = []
 
 
@@ -3247,11 +3193,12 @@ class WatchProviders(
     """Watch providers.
 
     Returned by ``GET /3/movie/{movie_id}/watch/providers``, ``GET
+    /3/tv/{series_id}/season/{season_number}/watch/providers``, ``GET
     /3/tv/{series_id}/watch/providers``.
     """
 
-    id: int
-    results: dict[str, WatchProviderRegion]
+    id: int | None = None
+    results: dict[str, WatchProviderRegion] = {}
 
 
 MediaResult: TypeAlias = MovieResult | PersonResult | TvSeriesResult

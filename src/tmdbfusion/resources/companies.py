@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .._resource import AsyncResource, SyncResource
 from ..models import (
-    CompanyAlternativeNames,
+    AlternativeNames,
     CompanyDetails,
     Images,
 )
@@ -21,7 +21,7 @@ class CompaniesResource(SyncResource):
     def alternative_names(
         self,
         company_id: int,
-    ) -> CompanyAlternativeNames:
+    ) -> AlternativeNames:
         """Get the company details by ID.
 
         ``GET /3/company/{company_id}/alternative_names``
@@ -33,7 +33,7 @@ class CompaniesResource(SyncResource):
 
         Returns
         -------
-        CompanyAlternativeNames
+        AlternativeNames
 
         Raises
         ------
@@ -47,7 +47,7 @@ class CompaniesResource(SyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``CompanyAlternativeNames``.
+            When a successful answer does not decode into ``AlternativeNames``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -61,7 +61,7 @@ class CompaniesResource(SyncResource):
             path_params={
                 "company_id": company_id,
             },
-            cast_to=CompanyAlternativeNames,
+            cast_to=AlternativeNames,
         )
 
     def details(
@@ -163,7 +163,7 @@ class AsyncCompaniesResource(AsyncResource):
     async def alternative_names(
         self,
         company_id: int,
-    ) -> CompanyAlternativeNames:
+    ) -> AlternativeNames:
         """Get the company details by ID.
 
         ``GET /3/company/{company_id}/alternative_names``
@@ -175,7 +175,7 @@ class AsyncCompaniesResource(AsyncResource):
 
         Returns
         -------
-        CompanyAlternativeNames
+        AlternativeNames
 
         Raises
         ------
@@ -189,7 +189,7 @@ class AsyncCompaniesResource(AsyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``CompanyAlternativeNames``.
+            When a successful answer does not decode into ``AlternativeNames``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -203,7 +203,7 @@ class AsyncCompaniesResource(AsyncResource):
             path_params={
                 "company_id": company_id,
             },
-            cast_to=CompanyAlternativeNames,
+            cast_to=AlternativeNames,
         )
 
     async def details(

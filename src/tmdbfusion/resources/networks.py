@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from .._resource import AsyncResource, SyncResource
 from ..models import (
+    AlternativeNames,
     Images,
-    NetworkAlternativeNames,
     NetworkDetails,
 )
 
@@ -21,7 +21,7 @@ class NetworksResource(SyncResource):
     def alternative_names(
         self,
         network_id: int,
-    ) -> NetworkAlternativeNames:
+    ) -> AlternativeNames:
         """Get the alternative names of a network.
 
         ``GET /3/network/{network_id}/alternative_names``
@@ -33,7 +33,7 @@ class NetworksResource(SyncResource):
 
         Returns
         -------
-        NetworkAlternativeNames
+        AlternativeNames
 
         Raises
         ------
@@ -47,7 +47,7 @@ class NetworksResource(SyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``NetworkAlternativeNames``.
+            When a successful answer does not decode into ``AlternativeNames``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -61,7 +61,7 @@ class NetworksResource(SyncResource):
             path_params={
                 "network_id": network_id,
             },
-            cast_to=NetworkAlternativeNames,
+            cast_to=AlternativeNames,
         )
 
     def details(
@@ -163,7 +163,7 @@ class AsyncNetworksResource(AsyncResource):
     async def alternative_names(
         self,
         network_id: int,
-    ) -> NetworkAlternativeNames:
+    ) -> AlternativeNames:
         """Get the alternative names of a network.
 
         ``GET /3/network/{network_id}/alternative_names``
@@ -175,7 +175,7 @@ class AsyncNetworksResource(AsyncResource):
 
         Returns
         -------
-        NetworkAlternativeNames
+        AlternativeNames
 
         Raises
         ------
@@ -189,7 +189,7 @@ class AsyncNetworksResource(AsyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``NetworkAlternativeNames``.
+            When a successful answer does not decode into ``AlternativeNames``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -203,7 +203,7 @@ class AsyncNetworksResource(AsyncResource):
             path_params={
                 "network_id": network_id,
             },
-            cast_to=NetworkAlternativeNames,
+            cast_to=AlternativeNames,
         )
 
     async def details(

@@ -17,6 +17,7 @@ from ..models import (
     Review,
     ReviewPage,
     StatusResponse,
+    Translations,
     TvSeriesAggregateCredits,
     TvSeriesAlternativeTitles,
     TvSeriesContentRatings,
@@ -29,7 +30,6 @@ from ..models import (
     TvSeriesScreenedTheatrically,
     TvSeriesSummary,
     TvSeriesSummaryPage,
-    TvSeriesTranslations,
     Videos,
     WatchProviders,
 )
@@ -1394,7 +1394,7 @@ class TvResource(SyncResource):
     def translations(
         self,
         series_id: int,
-    ) -> TvSeriesTranslations:
+    ) -> Translations:
         """Get the translations that have been added to a TV show.
 
         ``GET /3/tv/{series_id}/translations``
@@ -1406,7 +1406,7 @@ class TvResource(SyncResource):
 
         Returns
         -------
-        TvSeriesTranslations
+        Translations
 
         Raises
         ------
@@ -1420,7 +1420,7 @@ class TvResource(SyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``TvSeriesTranslations``.
+            When a successful answer does not decode into ``Translations``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -1434,7 +1434,7 @@ class TvResource(SyncResource):
             path_params={
                 "series_id": series_id,
             },
-            cast_to=TvSeriesTranslations,
+            cast_to=Translations,
         )
 
     def videos(
@@ -2902,7 +2902,7 @@ class AsyncTvResource(AsyncResource):
     async def translations(
         self,
         series_id: int,
-    ) -> TvSeriesTranslations:
+    ) -> Translations:
         """Get the translations that have been added to a TV show.
 
         ``GET /3/tv/{series_id}/translations``
@@ -2914,7 +2914,7 @@ class AsyncTvResource(AsyncResource):
 
         Returns
         -------
-        TvSeriesTranslations
+        Translations
 
         Raises
         ------
@@ -2928,7 +2928,7 @@ class AsyncTvResource(AsyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``TvSeriesTranslations``.
+            When a successful answer does not decode into ``Translations``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -2942,7 +2942,7 @@ class AsyncTvResource(AsyncResource):
             path_params={
                 "series_id": series_id,
             },
-            cast_to=TvSeriesTranslations,
+            cast_to=Translations,
         )
 
     async def videos(

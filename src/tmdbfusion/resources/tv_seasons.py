@@ -18,8 +18,8 @@ from ..models import (
     TvSeasonDetails,
     TvSeasonExternalIds,
     TvSeasonImages,
-    TvSeasonVideos,
-    TvSeasonWatchProviders,
+    Videos,
+    WatchProviders,
 )
 
 __all__ = ["AsyncTvSeasonsResource", "TvSeasonsResource"]
@@ -552,7 +552,7 @@ class TvSeasonsResource(SyncResource):
         *,
         include_video_language: str | None = None,
         language: str | None = None,
-    ) -> TvSeasonVideos:
+    ) -> Videos:
         """Get the videos that belong to a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/videos``
@@ -573,7 +573,7 @@ class TvSeasonsResource(SyncResource):
 
         Returns
         -------
-        TvSeasonVideos
+        Videos
 
         Raises
         ------
@@ -589,7 +589,7 @@ class TvSeasonsResource(SyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``TvSeasonVideos``.
+            When a successful answer does not decode into ``Videos``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -608,7 +608,7 @@ class TvSeasonsResource(SyncResource):
                 "include_video_language": include_video_language,
                 "language": language,
             },
-            cast_to=TvSeasonVideos,
+            cast_to=Videos,
         )
 
     def watch_providers(
@@ -617,7 +617,7 @@ class TvSeasonsResource(SyncResource):
         season_number: int,
         *,
         language: str | None = None,
-    ) -> TvSeasonWatchProviders:
+    ) -> WatchProviders:
         """Get the list of streaming providers we have for a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``
@@ -635,7 +635,7 @@ class TvSeasonsResource(SyncResource):
 
         Returns
         -------
-        TvSeasonWatchProviders
+        WatchProviders
 
         Raises
         ------
@@ -651,7 +651,7 @@ class TvSeasonsResource(SyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``TvSeasonWatchProviders``.
+            When a successful answer does not decode into ``WatchProviders``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -669,7 +669,7 @@ class TvSeasonsResource(SyncResource):
             query={
                 "language": language,
             },
-            cast_to=TvSeasonWatchProviders,
+            cast_to=WatchProviders,
         )
 
 
@@ -1200,7 +1200,7 @@ class AsyncTvSeasonsResource(AsyncResource):
         *,
         include_video_language: str | None = None,
         language: str | None = None,
-    ) -> TvSeasonVideos:
+    ) -> Videos:
         """Get the videos that belong to a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/videos``
@@ -1221,7 +1221,7 @@ class AsyncTvSeasonsResource(AsyncResource):
 
         Returns
         -------
-        TvSeasonVideos
+        Videos
 
         Raises
         ------
@@ -1237,7 +1237,7 @@ class AsyncTvSeasonsResource(AsyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``TvSeasonVideos``.
+            When a successful answer does not decode into ``Videos``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -1256,7 +1256,7 @@ class AsyncTvSeasonsResource(AsyncResource):
                 "include_video_language": include_video_language,
                 "language": language,
             },
-            cast_to=TvSeasonVideos,
+            cast_to=Videos,
         )
 
     async def watch_providers(
@@ -1265,7 +1265,7 @@ class AsyncTvSeasonsResource(AsyncResource):
         season_number: int,
         *,
         language: str | None = None,
-    ) -> TvSeasonWatchProviders:
+    ) -> WatchProviders:
         """Get the list of streaming providers we have for a TV season.
 
         ``GET /3/tv/{series_id}/season/{season_number}/watch/providers``
@@ -1283,7 +1283,7 @@ class AsyncTvSeasonsResource(AsyncResource):
 
         Returns
         -------
-        TvSeasonWatchProviders
+        WatchProviders
 
         Raises
         ------
@@ -1299,7 +1299,7 @@ class AsyncTvSeasonsResource(AsyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``TvSeasonWatchProviders``.
+            When a successful answer does not decode into ``WatchProviders``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -1317,5 +1317,5 @@ class AsyncTvSeasonsResource(AsyncResource):
             query={
                 "language": language,
             },
-            cast_to=TvSeasonWatchProviders,
+            cast_to=WatchProviders,
         )
