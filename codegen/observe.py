@@ -25,8 +25,8 @@ What is kept, per operation (``"GET /3/movie/{movie_id}"``) and JSON path (``res
 Facts, never bodies: no free text, name, title or overview is ever written, because values are kept
 only for keys outside ``FREE_TEXT_KEYS`` and not named like an id, name or title, whose every
 value looks like a code. Country-keyed objects collapse to one ``{country}`` segment, the parts
-``append_to_response`` added to a body are left out (each is observed through its own
-operation's responses), and items of mixed-media lists are split by their ``media_type``
+``append_to_response`` added to a body are observed as bodies of the operation that serves each
+part on its own (``split_appended``), and items of mixed-media lists are split by their ``media_type``
 (``results[movie]``), so a field that only movies carry is not counted as absent.
 """
 
@@ -255,8 +255,11 @@ def observe_corpora(corpora: Iterable[Path]) -> Observations:
             body = json.loads((corpus / str(entry["file"])).read_text(encoding="utf-8"))
             year = entry.get("recorded_year")
             operation = f"{str(entry.get('method', 'GET')).upper()} {template}"
-            body = _without_appended(body, str(entry.get("request_path") or ""))
-            bodies.append((operation, body, year if isinstance(year, int) else None))
+            year = year if isinstance(year, int) else None
+            for part_operation, part_body in split_appended(
+                operation, body, str(entry.get("request_path") or "")
+            ):
+                bodies.append((part_operation, part_body, year))
             observations.sources[str(entry.get("source_repo", corpus.name))] += 1
         observations.observe_all(bodies)
     return observations
@@ -268,12 +271,21 @@ def appended_parts(request_path: str) -> list[str]:
     return [part for value in query.get("append_to_response", []) for part in value.split(",")]
 
 
-def _without_appended(body: object, request_path: str) -> object:
-    """Drop the parts ``append_to_response`` added: they are typed from their own operations."""
-    parts = set(appended_parts(request_path))
-    if not parts or not isinstance(body, dict):
-        return body
-    return {key: value for key, value in body.items() if key not in parts}
+def split_appended(operation: str, body: object, request_path: str) -> list[tuple[str, object]]:
+    """Split a body into its own part and the parts ``append_to_response`` added to it.
+
+    Each appended part is attributed to the operation that serves it on its own: the ``credits``
+    of ``GET /3/movie/{movie_id}`` are a body of ``GET /3/movie/{movie_id}/credits`` (and
+    ``watch/providers`` one of ``.../watch/providers``), so what an appended body lacks counts
+    against the type both share. A requested name the body lacks (TMDB ignores names it does not
+    know) adds nothing.
+    """
+    parts = [part for part in appended_parts(request_path) if part]
+    if not parts or not isinstance(body, dict) or not operation.startswith("GET "):
+        return [(operation, body)]
+    found = [part for part in dict.fromkeys(parts) if part in body]
+    own = {key: value for key, value in body.items() if key not in found}
+    return [(operation, own)] + [(f"{operation}/{part}", body[part]) for part in found]
 
 
 def write_observations(observations: Observations, out: Path) -> None:

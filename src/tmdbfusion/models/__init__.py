@@ -331,12 +331,12 @@ class CastMember(
     """
 
     adult: bool | None = None
-    gender: int
+    gender: int | None = None
     id: int
     known_for_department: str | None = None
     name: str
-    original_name: str
-    popularity: float
+    original_name: str | None = None
+    popularity: float | None = None
     profile_path: str | None = None
     cast_id: int | None = None
     character: str | None = None
@@ -500,7 +500,7 @@ class CollectionPart(
     original_language: str | None = None
     genre_ids: list[int] = []
     popularity: float
-    release_date: str
+    release_date: str | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -1183,7 +1183,7 @@ class ListItem(
     overview: str | None = None
     popularity: float
     poster_path: str | None = None
-    release_date: str
+    release_date: str | None = None
     title: str
     video: bool | None = None
     vote_average: float
@@ -1324,15 +1324,15 @@ class MovieCastCredit(
     original_language: str | None = None
     original_title: str
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    release_date: str
+    release_date: str | None = None
     title: str
-    video: bool
-    vote_average: float
-    vote_count: int
+    video: bool | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
     character: str | None = None
-    credit_id: str
+    credit_id: str | None = None
     order: int | None = None
     softcore: bool | None = None
 
@@ -1370,14 +1370,14 @@ class MovieCrewCredit(
     original_language: str | None = None
     original_title: str
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    release_date: str
+    release_date: str | None = None
     title: str
-    video: bool
-    vote_average: float
-    vote_count: int
-    credit_id: str
+    video: bool | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
+    credit_id: str | None = None
     department: str
     job: str
     softcore: bool | None = None
@@ -1411,7 +1411,7 @@ class MovieDetails(
     poster_path: str | None = None
     production_companies: list[ProductionCompany] = []
     production_countries: list[ProductionCountry] = []
-    release_date: str
+    release_date: str | None = None
     revenue: int
     runtime: int | None = None
     spoken_languages: list[SpokenLanguage] = []
@@ -1519,7 +1519,7 @@ class MovieResult(
     poster_path: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    release_date: str
+    release_date: str | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -1626,7 +1626,7 @@ class MovieTranslation(
     iso_639_1: str | None = None
     name: str
     english_name: str
-    data: MovieTranslationData
+    data: MovieTranslationData | None = None
 
 
 class MovieTranslationData(
@@ -1971,7 +1971,7 @@ class ReleaseDate(
     descriptors: list[Any] = []
     iso_639_1: str | None = None
     note: str | None = None
-    release_date: str
+    release_date: str | None = None
     type: int
 
 
@@ -2248,7 +2248,7 @@ class TaggedMovie(
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float
-    release_date: str
+    release_date: str | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -2707,10 +2707,10 @@ class TvSeriesCastCredit(
     id: int
     original_language: str | None = None
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    vote_average: float
-    vote_count: int
+    vote_average: float | None = None
+    vote_count: int | None = None
     character: str | None = None
     credit_id: str
     origin_country: list[str] = []
@@ -2767,10 +2767,10 @@ class TvSeriesCrewCredit(
     id: int
     original_language: str | None = None
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    vote_average: float
-    vote_count: int
+    vote_average: float | None = None
+    vote_count: int | None = None
     credit_id: str
     department: str
     job: str
@@ -3053,7 +3053,7 @@ class TvTranslation(
     iso_639_1: str | None = None
     name: str
     english_name: str
-    data: TvTranslationData
+    data: TvTranslationData | None = None
 
 
 class TvTranslationData(
@@ -3090,8 +3090,8 @@ class Video(
     site: str
     size: int
     type: str
-    official: bool
-    published_at: str
+    official: bool | None = None
+    published_at: str | None = None
     id: str
 
 
