@@ -14,6 +14,9 @@ healed document can be diffed, dumped and reviewed. Each rule is a small functio
 - ``detect_maps``: objects spelled out with one property per country code become ``dict[str, T]``.
 - ``body_from_example``: the placeholder ``RAW_BODY`` request body becomes the example's fields.
 - ``apply_schema_overrides``: the entries of ``openapi/overrides.yaml`` nothing above can infer.
+- ``add_append_to_response``: details operations TMDB extends with ``append_to_response`` though
+  the document omits the parameter (``append_to_response`` overrides), with the parts that only
+  recordings type (``observed_parts``).
 - ``evidence.evidence_examples`` and ``evidence.mark_present``: the facts of real recorded
   responses (``openapi/observations.json``) add to the examples, and decide which keys are always
   present (see ``codegen/evidence.py``).
@@ -416,8 +419,12 @@ def heal_document(
         key, node = _split_at(entry.at)
         schema_fixes.setdefault(key, []).append((node, entry.data, entry))
 
+    appends = {_split_at(e.at)[0]: e for e in overrides.entries("append_to_response")}
     for method, path, operation in iter_operations(healed):
         where = operation_key(method, path)
+        if where in appends:
+            add_append_to_response(operation, where, report)
+            appends[where].used = True
         for parameter in operation.get("parameters", []):
             heal_parameter(parameter, where, report)
         body_media = operation.get("requestBody", {}).get("content", {}).get("application/json")
@@ -465,6 +472,9 @@ def heal_document(
                 present = [path for path in present if "." in path or "[" in path]
             for path in present:
                 report.record("present", f"{where} {path}")
+        if where in appends:
+            for part in appends[where].data.get("observed_parts", []):
+                schema = observed_part(schema, str(part), where, observed, seen_null, report)
         media["schema"] = schema
     for entry in overrides.entries("schema"):
         if "same_as" in entry.data:
@@ -472,6 +482,49 @@ def heal_document(
             entry.used = True
             report.record("override", entry.at, entry.reason)
     return healed, report
+
+
+def add_append_to_response(operation: dict[str, Any], where: str, report: HealReport) -> None:
+    """Declare the ``append_to_response`` query parameter TMDB accepts but the document omits."""
+    parameters = operation.setdefault("parameters", [])
+    if any(p.get("name") == "append_to_response" for p in parameters):
+        return
+    parameters.append(
+        {
+            "name": "append_to_response",
+            "in": "query",
+            "description": "comma separated list of endpoints within this namespace, 20 items max",
+            "schema": {"type": "string"},
+        }
+    )
+    report.record("append-to-response", where)
+
+
+def observed_part(
+    schema: Schema,
+    part: str,
+    where: str,
+    observed: dict[str, Any],
+    never_plain: frozenset[str],
+    report: HealReport,
+) -> Schema:
+    """Add the appended ``part`` that only recordings type to a details response schema.
+
+    TMDB serves ``GET {details}/{part}`` without documenting it; its recorded bodies (observed as
+    that operation) give the property its schema and always-present keys, except its root keys,
+    which an appended body may lack.
+    """
+    facts = observed.get(f"{where}/{part}", {}).get("fields", {})
+    examples = evidence_examples(facts)
+    if not examples:
+        raise KeyError(f"append_to_response override: no observations of {where}/{part}")
+    part_schema: Schema = {}
+    for value in examples:
+        part_schema = merge_examples(part_schema, value, f"{where} {part}", report)
+    part_schema, _ = mark_present(part_schema, facts, {}, never_plain=never_plain)
+    part_schema.pop(PRESENT, None)
+    report.record("observed-part", f"{where} {part}")
+    return {**schema, "properties": {**schema.get("properties", {}), part: part_schema}}
 
 
 def appendable_parts(document: dict[str, Any]) -> set[str]:

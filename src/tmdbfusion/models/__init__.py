@@ -38,6 +38,8 @@ __all__ = [
     "CollectionTranslationData",
     "CollectionTranslations",
     "CompanyDetails",
+    "CompanyMovie",
+    "CompanyMoviePage",
     "CompanySummary",
     "CompanySummaryPage",
     "Configuration",
@@ -464,6 +466,8 @@ class CollectionDetails(
     poster_path: str | None = None
     backdrop_path: str | None = None
     parts: list[CollectionPart] = []
+    images: CollectionImages | None = None
+    translations: CollectionTranslations | None = None
 
 
 class CollectionImages(
@@ -603,6 +607,51 @@ class CompanyDetails(
     name: str
     origin_country: str | None = None
     parent_company: Any | None = None
+    movies: CompanyMoviePage | None = None
+    alternative_names: AlternativeNames | None = None
+    images: Images | None = None
+
+
+class CompanyMovie(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Company movie.
+
+    Returned by ``GET /3/company/{company_id}``.
+    """
+
+    adult: bool | None = None
+    backdrop_path: str | None = None
+    genre_ids: list[int] = []
+    id: int
+    original_language: str | None = None
+    original_title: str
+    overview: str | None = None
+    popularity: float
+    poster_path: str | None = None
+    release_date: str | None = None
+    softcore: bool | None = None
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
+
+
+class CompanyMoviePage(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Company movie page.
+
+    Returned by ``GET /3/company/{company_id}``.
+    """
+
+    id: int | None = None
+    page: int
+    results: list[CompanyMovie] = []
+    total_pages: int
+    total_results: int
 
 
 class CompanySummary(
@@ -1153,7 +1202,7 @@ class ListDetails(
     created_by: str
     description: str | None = None
     favorite_count: int
-    id: str | None = None
+    id: str | int | None = None
     items: list[ListItem] = []
     item_count: int
     iso_639_1: str | None = None
@@ -1216,7 +1265,7 @@ class ListSummary(
 
     description: str | None = None
     favorite_count: int
-    id: int | None = None
+    id: int | str | None = None
     item_count: int
     iso_639_1: str | None = None
     list_type: str | None = None
@@ -1430,7 +1479,7 @@ class MovieDetails(
     images: MovieImages | None = None
     keywords: MovieKeywords | None = None
     lists: ListSummaryPage | None = None
-    recommendations: MovieSummaryPage | None = None
+    recommendations: MovieResultPage | None = None
     release_dates: MovieReleaseDates | None = None
     reviews: ReviewPage | None = None
     similar: MovieSummaryPage | None = None
@@ -1505,8 +1554,8 @@ class MovieResult(
 ):
     """Movie result.
 
-    Returned by ``GET /3/find/{external_id}``, ``GET /3/person/popular``, ``GET
-    /3/search/multi`` and 4 more endpoints.
+    Returned by ``GET /3/find/{external_id}``, ``GET /3/movie/{movie_id}/recommendations``,
+    ``GET /3/person/popular`` and 5 more endpoints.
     """
 
     adult: bool | None = None
@@ -1532,7 +1581,8 @@ class MovieResultPage(
 ):
     """Movie result page.
 
-    Returned by ``GET /3/trending/movie/{time_window}``.
+    Returned by ``GET /3/movie/{movie_id}/recommendations``, ``GET
+    /3/trending/movie/{time_window}``.
     """
 
     page: int
@@ -1549,7 +1599,7 @@ class MovieSummary(
 
     Returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET
     /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies``
-    and 10 more endpoints.
+    and 9 more endpoints.
     """
 
     adult: bool | None = None
@@ -1578,7 +1628,7 @@ class MovieSummaryPage(
 
     Returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET
     /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies``
-    and 10 more endpoints.
+    and 9 more endpoints.
     """
 
     page: int
