@@ -512,12 +512,14 @@ def observed_part(
 
     TMDB serves ``GET {details}/{part}`` without documenting it; its recorded bodies (observed as
     that operation) give the property its schema and always-present keys, except its root keys,
-    which an appended body may lack.
+    which an appended body may lack. Without such observations the property is left out.
     """
     facts = observed.get(f"{where}/{part}", {}).get("fields", {})
     examples = evidence_examples(facts)
     if not examples:
-        raise KeyError(f"append_to_response override: no observations of {where}/{part}")
+        # Healing without evidence (or before the part was recorded): nothing to type it from.
+        report.record("unobserved-part", f"{where} {part}")
+        return schema
     part_schema: Schema = {}
     for value in examples:
         part_schema = merge_examples(part_schema, value, f"{where} {part}", report)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from codegen.evidence import PRESENT
 from codegen.heal import heal_document, success_media
 from codegen.observe import Observations, without_paths
@@ -94,9 +92,12 @@ def test_a_declared_append_to_response_is_not_added_twice() -> None:
     assert report.counts["append-to-response"] == 0
 
 
-def test_an_observed_part_without_observations_is_a_clear_error() -> None:
-    with pytest.raises(KeyError, match="no observations of GET /3/company/"):
-        heal_document(_details_document(), parse_overrides(APPEND_OVERRIDE), _observations([]))
+def test_an_observed_part_without_observations_is_left_out() -> None:
+    overrides = parse_overrides(APPEND_OVERRIDE)
+    healed, report = heal_document(_details_document(), overrides, _observations([]))
+    operation = healed["paths"]["/3/company/{company_id}"]["get"]
+    assert "movies" not in (success_media(operation) or {})["schema"]["properties"]
+    assert report.counts["unobserved-part"] == 1
 
 
 def test_without_paths_drops_edited_values_only() -> None:
