@@ -423,7 +423,8 @@ def heal_document(
     for method, path, operation in iter_operations(healed):
         where = operation_key(method, path)
         if where in appends:
-            add_append_to_response(operation, where, report)
+            parts = [str(part) for part in appends[where].data.get("observed_parts", [])]
+            add_append_to_response(operation, where, parts, report)
             appends[where].used = True
         for parameter in operation.get("parameters", []):
             heal_parameter(parameter, where, report)
@@ -484,17 +485,26 @@ def heal_document(
     return healed, report
 
 
-def add_append_to_response(operation: dict[str, Any], where: str, report: HealReport) -> None:
-    """Declare the ``append_to_response`` query parameter TMDB accepts but the document omits."""
+def add_append_to_response(
+    operation: dict[str, Any], where: str, observed_parts: list[str], report: HealReport
+) -> None:
+    """Declare the ``append_to_response`` query parameter TMDB accepts but the document omits.
+
+    ``observed_parts`` (names TMDB serves only appended) become the parameter's ``enum``; the plan
+    adds the documented sub-resources to them.
+    """
     parameters = operation.setdefault("parameters", [])
     if any(p.get("name") == "append_to_response" for p in parameters):
         return
+    schema: Schema = {"type": "string"}
+    if observed_parts:
+        schema["enum"] = sorted(observed_parts)
     parameters.append(
         {
             "name": "append_to_response",
             "in": "query",
             "description": "comma separated list of endpoints within this namespace, 20 items max",
-            "schema": {"type": "string"},
+            "schema": schema,
         }
     )
     report.record("append-to-response", where)

@@ -8,6 +8,7 @@ from codegen.evidence import PRESENT
 from codegen.heal import heal_document, success_media
 from codegen.observe import Observations, without_paths
 from codegen.overrides import parse_overrides
+from codegen.plan import build_plan
 
 COMPANY = "GET /3/company/{company_id}"
 
@@ -79,6 +80,25 @@ def test_append_to_response_is_declared_and_observed_parts_are_typed() -> None:
     assert report.counts["append-to-response"] == 1
     assert report.counts["observed-part"] == 1
     assert overrides.unused() == []
+
+
+def test_the_plan_offers_documented_and_observed_parts() -> None:
+    observations = _observations(
+        [(f"{COMPANY}/movies", _movies_page("Alien")), (f"{COMPANY}/movies", _movies_page("Heat"))]
+    )
+    overrides = parse_overrides(APPEND_OVERRIDE)
+    healed, _ = heal_document(_details_document(), overrides, observations)
+    plan = build_plan(healed, overrides)
+    operations = [op for ns in plan.namespaces for op in ns.operations]
+    (details,) = [op for op in operations if op.path.endswith("}")]
+    (param,) = [p for p in details.params if p.json_name == "append_to_response"]
+    assert param.choices == ["images", "movies"]
+    assert param.annotation == "Sequence[Literal['images', 'movies']]"
+    model = next(m for m in plan.models if m.name == details.cast_to)
+    fields = {f.json_name: f.annotation for f in model.fields}
+    images = next(op for op in operations if op.path.endswith("images"))
+    assert fields["images"] == f"{images.cast_to} | None"
+    assert fields["movies"].endswith(" | None") and fields["movies"] != fields["images"]
 
 
 def test_a_declared_append_to_response_is_not_added_twice() -> None:

@@ -71,7 +71,8 @@ class CompaniesResource(SyncResource):
         self,
         company_id: int,
         *,
-        append_to_response: Sequence[Literal["alternative_names", "images"]] | None = None,
+        append_to_response: Sequence[Literal["alternative_names", "images", "movies"]]
+        | None = None,
     ) -> CompanyDetails:
         """Get the company details by ID.
 
@@ -83,7 +84,8 @@ class CompaniesResource(SyncResource):
             TMDB's id of the production company, e.g. 420 for Marvel Studios.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
-            of the same name on the result. One of ``alternative_names``, ``images``.
+            of the same name on the result. One of ``alternative_names``, ``images``,
+            ``movies``.
 
         Returns
         -------
@@ -125,6 +127,7 @@ class CompaniesResource(SyncResource):
                 "append_to_response": (
                     "alternative_names",
                     "images",
+                    "movies",
                 ),
             },
         )
@@ -229,7 +232,8 @@ class AsyncCompaniesResource(AsyncResource):
         self,
         company_id: int,
         *,
-        append_to_response: Sequence[Literal["alternative_names", "images"]] | None = None,
+        append_to_response: Sequence[Literal["alternative_names", "images", "movies"]]
+        | None = None,
     ) -> CompanyDetails:
         """Get the company details by ID.
 
@@ -241,7 +245,8 @@ class AsyncCompaniesResource(AsyncResource):
             TMDB's id of the production company, e.g. 420 for Marvel Studios.
         append_to_response : Sequence[str], optional
             Sub-resources to fetch in the same request (at most 20); each arrives as the field
-            of the same name on the result. One of ``alternative_names``, ``images``.
+            of the same name on the result. One of ``alternative_names``, ``images``,
+            ``movies``.
 
         Returns
         -------
@@ -283,6 +288,7 @@ class AsyncCompaniesResource(AsyncResource):
                 "append_to_response": (
                     "alternative_names",
                     "images",
+                    "movies",
                 ),
             },
         )
