@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from codegen.pipeline import plan_document, write_files
@@ -66,6 +68,19 @@ def test_empty_and_null_may_come_back_as_none() -> None:
     assert differences({"deathday": None}, {"deathday": None}) == []
     assert same_scalar("", "")
     assert not same_scalar(None, "")  # a null must not come back as a value
+
+
+def test_decoded_dates_and_timestamps_compare_with_their_json() -> None:
+    # What the contract sees once date fields decode to datetime.date and datetime.datetime.
+    class Dated(msgspec.Struct):
+        release_date: datetime.date | None
+        created_at: datetime.datetime
+
+    original = {"release_date": "2019-08-20", "created_at": "2019-08-20T17:37:07.000Z"}
+    decoded = msgspec.json.decode(msgspec.json.encode(original), type=Dated)
+    assert differences(original, msgspec.to_builtins(decoded)) == []
+    later = msgspec.to_builtins(Dated(datetime.date(2019, 8, 21), decoded.created_at))
+    assert differences(original, later) == ["$.release_date: '2019-08-20' became '2019-08-21'"]
 
 
 def test_dates_and_timestamps_compare_as_instants() -> None:
