@@ -14,9 +14,9 @@ healed document can be diffed, dumped and reviewed. Each rule is a small functio
 - ``detect_maps``: objects spelled out with one property per country code become ``dict[str, T]``.
 - ``body_from_example``: the placeholder ``RAW_BODY`` request body becomes the example's fields.
 - ``apply_schema_overrides``: the entries of ``openapi/overrides.yaml`` nothing above can infer.
-- ``add_append_to_response``: details operations TMDB extends with ``append_to_response`` though
-  the document omits the parameter (``append_to_response`` overrides), with the parts that only
-  recordings type (``observed_parts``).
+- ``appended.add_append_to_response``: details operations TMDB extends with
+  ``append_to_response`` though the document omits the parameter (``append_to_response``
+  overrides), with the parts only recordings type (``appended.observed_part``).
 - ``evidence.evidence_examples`` and ``evidence.mark_present``: the facts of real recorded
   responses (``openapi/observations.json``) add to the examples, and decide which keys are always
   present (see ``codegen/evidence.py``).
@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .appended import add_append_to_response, observed_part
 from .evidence import PRESENT, evidence_examples, keys_seen_null, mark_present
 from .observe import Observations
 from .overrides import Overrides
@@ -483,60 +484,6 @@ def heal_document(
             entry.used = True
             report.record("override", entry.at, entry.reason)
     return healed, report
-
-
-def add_append_to_response(
-    operation: dict[str, Any], where: str, observed_parts: list[str], report: HealReport
-) -> None:
-    """Declare the ``append_to_response`` query parameter TMDB accepts but the document omits.
-
-    ``observed_parts`` (names TMDB serves only appended) become the parameter's ``enum``; the plan
-    adds the documented sub-resources to them.
-    """
-    parameters = operation.setdefault("parameters", [])
-    if any(p.get("name") == "append_to_response" for p in parameters):
-        return
-    schema: Schema = {"type": "string"}
-    if observed_parts:
-        schema["enum"] = sorted(observed_parts)
-    parameters.append(
-        {
-            "name": "append_to_response",
-            "in": "query",
-            "description": "comma separated list of endpoints within this namespace, 20 items max",
-            "schema": schema,
-        }
-    )
-    report.record("append-to-response", where)
-
-
-def observed_part(
-    schema: Schema,
-    part: str,
-    where: str,
-    observed: dict[str, Any],
-    never_plain: frozenset[str],
-    report: HealReport,
-) -> Schema:
-    """Add the appended ``part`` that only recordings type to a details response schema.
-
-    TMDB serves ``GET {details}/{part}`` without documenting it; its recorded bodies (observed as
-    that operation) give the property its schema and always-present keys, except its root keys,
-    which an appended body may lack. Without such observations the property is left out.
-    """
-    facts = observed.get(f"{where}/{part}", {}).get("fields", {})
-    examples = evidence_examples(facts)
-    if not examples:
-        # Healing without evidence (or before the part was recorded): nothing to type it from.
-        report.record("unobserved-part", f"{where} {part}")
-        return schema
-    part_schema: Schema = {}
-    for value in examples:
-        part_schema = merge_examples(part_schema, value, f"{where} {part}", report)
-    part_schema, _ = mark_present(part_schema, facts, {}, never_plain=never_plain)
-    part_schema.pop(PRESENT, None)
-    report.record("observed-part", f"{where} {part}")
-    return {**schema, "properties": {**schema.get("properties", {}), part: part_schema}}
 
 
 def appendable_parts(document: dict[str, Any]) -> set[str]:
