@@ -4,8 +4,9 @@
   generated code is stale; ``heal``: print what healing changes.
 - ``fetch``: download the pinned document into ``.cache/openapi`` and verify its sha256 (needs
   only the standard library, so CI can run it before installing anything).
-- ``drift``: report what changed upstream for SDK users (``codegen/drift.py``). Exit status 0: no
-  change; 1: changes found; 2: error.
+- ``drift``: report what changed upstream for SDK users (``codegen/drift.py``); with
+  ``--observations NEW``, what refreshed observations change instead
+  (``codegen/drift_observations.py``). Exit status 0: no change; 1: changes found; 2: error.
 - ``update``: re-pin to a new document, regenerate, check the contract, prepend to the API
   changelog (``codegen/update.py``). Exit status 0: done; 1: the contract failed and nothing was
   written; 2: error.
@@ -56,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--output", type=Path, help="write the report here instead of stdout")
     drift.add_argument(
         "--save-upstream", type=Path, help="keep a copy of the upstream document here"
+    )
+    drift.add_argument(
+        "--observations",
+        type=Path,
+        help="instead of documents, compare refreshed observations (written by `observe --out`) "
+        "with --observations-base, on the --base document (default: the pinned one)",
+    )
+    drift.add_argument(
+        "--observations-base",
+        type=Path,
+        help="the observations to compare with (default: the committed openapi/observations.json)",
     )
 
     observe = commands.add_parser(
@@ -142,6 +154,8 @@ def _observe(args: argparse.Namespace) -> int:
 
 
 def _drift(args: argparse.Namespace) -> int:
+    if args.observations is not None:
+        return _observations_drift(args)
     from .drift import RENDERERS, drift
 
     report = drift(args.base, args.upstream, save_upstream=args.save_upstream)
@@ -153,6 +167,20 @@ def _drift(args: argparse.Namespace) -> int:
     else:
         print(text, end="")
     return 1 if report.changed else 0
+
+
+def _observations_drift(args: argparse.Namespace) -> int:
+    from .drift_observations import observations_drift, render
+
+    result = observations_drift(args.observations, args.observations_base, args.base)
+    text = render(result, args.format)
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(result.summary())
+    else:
+        print(text, end="")
+    return 1 if result.changed else 0
 
 
 def _update(args: argparse.Namespace) -> int:

@@ -25,14 +25,16 @@ Every SDK change is classified for SDK users:
 - **breaking**: an operation removed; a method renamed; a response type changed; a parameter or
   body field removed, renamed, become required, added as required, retyped to a narrower type, or
   moved to or from the path (positional <-> keyword); an enum value removed; a model or union
-  removed; a response field removed, renamed, become nullable or retyped (including ``Any`` becoming
+  removed; a response field removed, renamed, become nullable or optional (``str`` ->
+  ``str | None = None``) or retyped (including ``Any`` becoming
   a Struct: code that indexed a dict breaks); a union losing a member; a tagged model's tag changed.
 - **non-breaking**: an operation, model, union or response field added; an optional parameter or
   body field added; a parameter become optional, widened (``int`` -> ``int | str``, an enum ->
   ``str``) or moved between query and body (both are keyword arguments); an enum value added;
   TMDB's documented default of a parameter changed (the SDK sends nothing when a parameter is
   omitted, so this is TMDB's behaviour, shown in the docstring); a response field no longer
-  nullable, narrowed, or with a new default; a union gaining a member (as an enum value would).
+  nullable or become plain, narrowed, or with a new default; a union gaining a member (as an
+  enum value would).
 
 The report's exit status for the command line: 0 when the upstream bytes are the base's, 1 when
 they differ (even in formatting only: the pin must follow, or ``fetch`` fails), 2 on an error.
@@ -435,6 +437,10 @@ def _field_changes(old: ModelPlan, new: ModelPlan) -> list[Change]:
             if old_parts - {"None"} == new_parts - {"None"}:
                 nullable = "None" in new_parts
                 kind = "became nullable" if nullable else "no longer nullable"
+                if before.default is None and nullable:
+                    kind = "became optional"  # a plain field the evidence no longer promises
+                elif item.default is None and not nullable:
+                    kind = "became plain"
                 impact = BREAKING if nullable else NON_BREAKING
             elif new_parts <= old_parts:
                 kind, impact = "narrowed", NON_BREAKING

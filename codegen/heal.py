@@ -14,6 +14,9 @@ healed document can be diffed, dumped and reviewed. Each rule is a small functio
 - ``detect_maps``: objects spelled out with one property per country code become ``dict[str, T]``.
 - ``body_from_example``: the placeholder ``RAW_BODY`` request body becomes the example's fields.
 - ``apply_schema_overrides``: the entries of ``openapi/overrides.yaml`` nothing above can infer.
+- ``appended.add_append_to_response``: details operations TMDB extends with
+  ``append_to_response`` though the document omits the parameter (``append_to_response``
+  overrides), with the parts only recordings type (``appended.observed_part``).
 - ``evidence.evidence_examples`` and ``evidence.mark_present``: the facts of real recorded
   responses (``openapi/observations.json``) add to the examples, and decide which keys are always
   present (see ``codegen/evidence.py``).
@@ -29,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .appended import add_append_to_response, observed_part
 from .evidence import PRESENT, evidence_examples, keys_seen_null, mark_present
 from .observe import Observations
 from .overrides import Overrides
@@ -416,8 +420,13 @@ def heal_document(
         key, node = _split_at(entry.at)
         schema_fixes.setdefault(key, []).append((node, entry.data, entry))
 
+    appends = {_split_at(e.at)[0]: e for e in overrides.entries("append_to_response")}
     for method, path, operation in iter_operations(healed):
         where = operation_key(method, path)
+        if where in appends:
+            parts = [str(part) for part in appends[where].data.get("observed_parts", [])]
+            add_append_to_response(operation, where, parts, report)
+            appends[where].used = True
         for parameter in operation.get("parameters", []):
             heal_parameter(parameter, where, report)
         body_media = operation.get("requestBody", {}).get("content", {}).get("application/json")
@@ -465,6 +474,9 @@ def heal_document(
                 present = [path for path in present if "." in path or "[" in path]
             for path in present:
                 report.record("present", f"{where} {path}")
+        if where in appends:
+            for part in appends[where].data.get("observed_parts", []):
+                schema = observed_part(schema, str(part), where, observed, seen_null, report)
         media["schema"] = schema
     for entry in overrides.entries("schema"):
         if "same_as" in entry.data:

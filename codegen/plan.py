@@ -295,7 +295,8 @@ def _plan_append_to_response(
             and op.path.startswith(prefix)
             and "{" not in op.path.removeprefix(prefix)
         }
-        names = sorted(parts)
+        # Names the healed parameter lists (parts TMDB serves only appended) join the documented.
+        names = sorted(set(parts) | set(param.choices or []))
         if not names:
             continue  # nothing documented to append: keep the plain string parameter
         param.annotation = "Sequence[Literal[" + ", ".join(repr(n) for n in names) + "]]"
@@ -307,7 +308,7 @@ def _plan_append_to_response(
         model = by_name[renames.get(details.cast_to, details.cast_to)]
         existing = {f.json_name for f in model.fields}
         for name in names:
-            if name in existing:
+            if name in existing or name not in parts:
                 continue
             part = parts[name]
             model.fields.append(

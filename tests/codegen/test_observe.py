@@ -150,13 +150,31 @@ def test_command_writes_the_file_and_reports_a_missing_manifest(
     assert "has no MANIFEST.json" in capsys.readouterr().err
 
 
-def test_appended_parts_are_left_out(tmp_path: Path) -> None:
+def test_appended_parts_count_for_the_operation_serving_them(tmp_path: Path) -> None:
     entry = {
         "method": "GET",
         "path_template": "/3/movie/{movie_id}",
-        "request_path": "/3/movie/550?language=de-DE&append_to_response=credits,watch/providers",
+        "request_path": "/3/movie/550?language=de-DE&append_to_response=credits,watch/providers,x",
     }
-    body = {"id": 550, "credits": {"cast": []}, "watch/providers": {"results": {}}}
-    fields = observe_corpora([_corpus(tmp_path, [(entry, body)])]).as_json()["operations"][MOVIE]
-    assert list(fields["fields"]) == [""]
-    assert list(fields["fields"][""]) == ["id"]
+    body = {
+        "id": 550,
+        "credits": {"cast": [{"id": 1, "gender": 2}, {"id": 2}]},
+        "watch/providers": {"results": {}},
+    }
+    own_credits = (
+        {"method": "GET", "path_template": "/3/movie/{movie_id}/credits"},
+        {"id": 550, "cast": [{"id": 3, "gender": 1}]},
+    )
+    corpus = _corpus(tmp_path, [(entry, body), own_credits])
+    operations = observe_corpora([corpus]).as_json()["operations"]
+    assert list(operations[MOVIE]["fields"]) == [""]
+    assert list(operations[MOVIE]["fields"][""]) == ["id"]
+    credits = operations[f"{MOVIE}/credits"]
+    assert credits["responses"] == 2
+    # The appended body has no id: the key is absent once; one appended cast member lacks gender.
+    root_id = {"seen": 1, "absent": 1, "null": 0, "types": {"integer": 1}}
+    assert credits["fields"][""]["id"] == root_id
+    assert credits["fields"]["cast[]"]["gender"]["absent"] == 1
+    assert credits["fields"]["cast[]"]["gender"]["seen"] == 2
+    assert operations[f"{MOVIE}/watch/providers"]["responses"] == 1
+    assert f"{MOVIE}/x" not in operations  # a name TMDB ignored brought no body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
@@ -11,7 +12,7 @@ import respx
 
 from codegen.heal import example_values, operation_key, success_media
 from tmdbfusion import AsyncTMDBClient, TMDBClient
-from tmdbfusion.models import MovieCredits, MovieDetails, Videos
+from tmdbfusion.models import CompanyMoviePage, MovieCredits, MovieDetails, Videos
 
 BASE = "https://api.themoviedb.org"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ0ZXN0In0.c2lnbmF0dXJl"
@@ -120,3 +121,39 @@ def test_append_names_come_from_sub_resources(pinned_plan: Any) -> None:
         param.choices
     )
     assert operation_key("GET", details.path) == "GET /3/movie/{movie_id}"
+
+
+def _recorded(name: str) -> Any:
+    """A body TMDB really sent, read from ../shared (never copied into the repository)."""
+    from tests.contract import locate_corpus
+
+    corpus = locate_corpus()
+    assert corpus is not None, "the recorded responses are needed in ../shared/real-responses"
+    return json.loads((corpus / name).read_text(encoding="utf-8"))
+
+
+def test_company_and_collection_details_take_recorded_appends() -> None:
+    # TMDB appends to company and collection details though its document does not say so; the
+    # company's movies page is not even a documented endpoint (typed from the recordings).
+    company = _recorded("company_company_id__4.json")
+    collection = _recorded("collection_collection_id__1.json")
+    with respx.mock(base_url=BASE, assert_all_called=True) as mock:
+        company_route = mock.get("/3/company/25").mock(
+            return_value=httpx.Response(200, json=company)
+        )
+        mock.get("/3/collection/264").mock(return_value=httpx.Response(200, json=collection))
+        with TMDBClient(TOKEN) as client:
+            fox = client.companies.details(
+                25, append_to_response=["movies", "alternative_names", "images"]
+            )
+            parts = client.collections.details(264, append_to_response=["images"])
+            with pytest.raises(ValueError, match="movies"):
+                client.collections.details(264, append_to_response=["movies"])  # type: ignore[list-item]
+    sent = company_route.calls.last.request.url.params["append_to_response"]
+    assert sent == "movies,alternative_names,images"
+    assert isinstance(fox.movies, CompanyMoviePage)
+    assert fox.movies.results[0].title == company["movies"]["results"][0]["title"]
+    assert fox.alternative_names is not None and fox.images is not None
+    assert len(fox.images.logos) == len(company["images"]["logos"])
+    assert parts.images is not None
+    assert len(parts.images.posters) == len(collection["images"]["posters"])

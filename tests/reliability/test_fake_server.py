@@ -314,7 +314,7 @@ def test_the_server_works_as_an_async_context_manager() -> None:
     async def main() -> list[int]:
         async with FakeTMDB() as tmdb, tmdb.async_client() as client:
             movies = [await client.movies.details(movie_id) for movie_id in (550, 551)]
-        return [movie.id or 0 for movie in movies]
+        return [movie.id for movie in movies]
 
     assert run_async(main()) == [550, 551]
 

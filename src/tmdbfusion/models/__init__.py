@@ -38,6 +38,8 @@ __all__ = [
     "CollectionTranslationData",
     "CollectionTranslations",
     "CompanyDetails",
+    "CompanyMovie",
+    "CompanyMoviePage",
     "CompanySummary",
     "CompanySummaryPage",
     "Configuration",
@@ -331,12 +333,12 @@ class CastMember(
     """
 
     adult: bool | None = None
-    gender: int
+    gender: int | None = None
     id: int
     known_for_department: str | None = None
     name: str
-    original_name: str
-    popularity: float
+    original_name: str | None = None
+    popularity: float | None = None
     profile_path: str | None = None
     cast_id: int | None = None
     character: str | None = None
@@ -464,6 +466,8 @@ class CollectionDetails(
     poster_path: str | None = None
     backdrop_path: str | None = None
     parts: list[CollectionPart] = []
+    images: CollectionImages | None = None
+    translations: CollectionTranslations | None = None
 
 
 class CollectionImages(
@@ -500,7 +504,7 @@ class CollectionPart(
     original_language: str | None = None
     genre_ids: list[int] = []
     popularity: float
-    release_date: str
+    release_date: str | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -603,6 +607,51 @@ class CompanyDetails(
     name: str
     origin_country: str | None = None
     parent_company: Any | None = None
+    movies: CompanyMoviePage | None = None
+    alternative_names: AlternativeNames | None = None
+    images: Images | None = None
+
+
+class CompanyMovie(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Company movie.
+
+    Returned by ``GET /3/company/{company_id}``.
+    """
+
+    adult: bool | None = None
+    backdrop_path: str | None = None
+    genre_ids: list[int] = []
+    id: int
+    original_language: str | None = None
+    original_title: str
+    overview: str | None = None
+    popularity: float
+    poster_path: str | None = None
+    release_date: str | None = None
+    softcore: bool | None = None
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
+
+
+class CompanyMoviePage(
+    msgspec.Struct,
+    kw_only=True,
+):
+    """Company movie page.
+
+    Returned by ``GET /3/company/{company_id}``.
+    """
+
+    id: int | None = None
+    page: int
+    results: list[CompanyMovie] = []
+    total_pages: int
+    total_results: int
 
 
 class CompanySummary(
@@ -1153,7 +1202,7 @@ class ListDetails(
     created_by: str
     description: str | None = None
     favorite_count: int
-    id: str | None = None
+    id: str | int | None = None
     items: list[ListItem] = []
     item_count: int
     iso_639_1: str | None = None
@@ -1183,7 +1232,7 @@ class ListItem(
     overview: str | None = None
     popularity: float
     poster_path: str | None = None
-    release_date: str
+    release_date: str | None = None
     title: str
     video: bool | None = None
     vote_average: float
@@ -1216,7 +1265,7 @@ class ListSummary(
 
     description: str | None = None
     favorite_count: int
-    id: int | None = None
+    id: int | str | None = None
     item_count: int
     iso_639_1: str | None = None
     list_type: str | None = None
@@ -1324,15 +1373,15 @@ class MovieCastCredit(
     original_language: str | None = None
     original_title: str
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    release_date: str
+    release_date: str | None = None
     title: str
-    video: bool
-    vote_average: float
-    vote_count: int
+    video: bool | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
     character: str | None = None
-    credit_id: str
+    credit_id: str | None = None
     order: int | None = None
     softcore: bool | None = None
 
@@ -1370,14 +1419,14 @@ class MovieCrewCredit(
     original_language: str | None = None
     original_title: str
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    release_date: str
+    release_date: str | None = None
     title: str
-    video: bool
-    vote_average: float
-    vote_count: int
-    credit_id: str
+    video: bool | None = None
+    vote_average: float | None = None
+    vote_count: int | None = None
+    credit_id: str | None = None
     department: str
     job: str
     softcore: bool | None = None
@@ -1411,7 +1460,7 @@ class MovieDetails(
     poster_path: str | None = None
     production_companies: list[ProductionCompany] = []
     production_countries: list[ProductionCountry] = []
-    release_date: str
+    release_date: str | None = None
     revenue: int
     runtime: int | None = None
     spoken_languages: list[SpokenLanguage] = []
@@ -1430,7 +1479,7 @@ class MovieDetails(
     images: MovieImages | None = None
     keywords: MovieKeywords | None = None
     lists: ListSummaryPage | None = None
-    recommendations: MovieSummaryPage | None = None
+    recommendations: MovieResultPage | None = None
     release_dates: MovieReleaseDates | None = None
     reviews: ReviewPage | None = None
     similar: MovieSummaryPage | None = None
@@ -1505,8 +1554,8 @@ class MovieResult(
 ):
     """Movie result.
 
-    Returned by ``GET /3/find/{external_id}``, ``GET /3/person/popular``, ``GET
-    /3/search/multi`` and 4 more endpoints.
+    Returned by ``GET /3/find/{external_id}``, ``GET /3/movie/{movie_id}/recommendations``,
+    ``GET /3/person/popular`` and 5 more endpoints.
     """
 
     adult: bool | None = None
@@ -1519,7 +1568,7 @@ class MovieResult(
     poster_path: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    release_date: str
+    release_date: str | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -1532,7 +1581,8 @@ class MovieResultPage(
 ):
     """Movie result page.
 
-    Returned by ``GET /3/trending/movie/{time_window}``.
+    Returned by ``GET /3/movie/{movie_id}/recommendations``, ``GET
+    /3/trending/movie/{time_window}``.
     """
 
     page: int
@@ -1549,7 +1599,7 @@ class MovieSummary(
 
     Returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET
     /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies``
-    and 10 more endpoints.
+    and 9 more endpoints.
     """
 
     adult: bool | None = None
@@ -1578,7 +1628,7 @@ class MovieSummaryPage(
 
     Returned by ``GET /3/account/{account_id}/favorite/movies``, ``GET
     /3/account/{account_id}/rated/movies``, ``GET /3/account/{account_id}/watchlist/movies``
-    and 10 more endpoints.
+    and 9 more endpoints.
     """
 
     page: int
@@ -1626,7 +1676,7 @@ class MovieTranslation(
     iso_639_1: str | None = None
     name: str
     english_name: str
-    data: MovieTranslationData
+    data: MovieTranslationData | None = None
 
 
 class MovieTranslationData(
@@ -1971,7 +2021,7 @@ class ReleaseDate(
     descriptors: list[Any] = []
     iso_639_1: str | None = None
     note: str | None = None
-    release_date: str
+    release_date: str | None = None
     type: int
 
 
@@ -2248,7 +2298,7 @@ class TaggedMovie(
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float
-    release_date: str
+    release_date: str | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -2707,10 +2757,10 @@ class TvSeriesCastCredit(
     id: int
     original_language: str | None = None
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    vote_average: float
-    vote_count: int
+    vote_average: float | None = None
+    vote_count: int | None = None
     character: str | None = None
     credit_id: str
     origin_country: list[str] = []
@@ -2767,10 +2817,10 @@ class TvSeriesCrewCredit(
     id: int
     original_language: str | None = None
     overview: str | None = None
-    popularity: float
+    popularity: float | None = None
     poster_path: str | None = None
-    vote_average: float
-    vote_count: int
+    vote_average: float | None = None
+    vote_count: int | None = None
     credit_id: str
     department: str
     job: str
@@ -3053,7 +3103,7 @@ class TvTranslation(
     iso_639_1: str | None = None
     name: str
     english_name: str
-    data: TvTranslationData
+    data: TvTranslationData | None = None
 
 
 class TvTranslationData(
@@ -3090,8 +3140,8 @@ class Video(
     site: str
     size: int
     type: str
-    official: bool
-    published_at: str
+    official: bool | None = None
+    published_at: str | None = None
     id: str
 
 

@@ -22,6 +22,8 @@ from ..models import (
     MovieImages,
     MovieKeywords,
     MovieReleaseDates,
+    MovieResult,
+    MovieResultPage,
     MovieSummary,
     MovieSummaryPage,
     MovieTranslations,
@@ -901,7 +903,7 @@ class MoviesResource(SyncResource):
         *,
         language: str | None = None,
         page: int | None = None,
-    ) -> SyncPage[MovieSummaryPage, MovieSummary]:
+    ) -> SyncPage[MovieResultPage, MovieResult]:
         """Recommendations.
 
         ``GET /3/movie/{movie_id}/recommendations``
@@ -920,7 +922,7 @@ class MoviesResource(SyncResource):
 
         Returns
         -------
-        MovieSummaryPage page of MovieSummary
+        MovieResultPage page of MovieResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
 
@@ -938,7 +940,7 @@ class MoviesResource(SyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``MovieSummaryPage``.
+            When a successful answer does not decode into ``MovieResultPage``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -956,7 +958,7 @@ class MoviesResource(SyncResource):
                 "language": language,
                 "page": page,
             },
-            cast_to=MovieSummaryPage,
+            cast_to=MovieResultPage,
         )
 
     def release_dates(
@@ -2270,7 +2272,7 @@ class AsyncMoviesResource(AsyncResource):
         *,
         language: str | None = None,
         page: int | None = None,
-    ) -> AsyncPager[MovieSummaryPage, MovieSummary]:
+    ) -> AsyncPager[MovieResultPage, MovieResult]:
         """Recommendations.
 
         ``GET /3/movie/{movie_id}/recommendations``
@@ -2289,7 +2291,7 @@ class AsyncMoviesResource(AsyncResource):
 
         Returns
         -------
-        MovieSummaryPage page of MovieSummary
+        MovieResultPage page of MovieResult
             The requested page; iterating it walks every item across pages, fetching the next
             pages lazily.
 
@@ -2307,7 +2309,7 @@ class AsyncMoviesResource(AsyncResource):
             When TMDB fails (HTTP 5xx) after the retries; its subclasses ``APIConnectionError``
             and ``APITimeoutError`` mean TMDB could not be reached or did not answer in time.
         ResponseValidationError
-            When a successful answer does not decode into ``MovieSummaryPage``.
+            When a successful answer does not decode into ``MovieResultPage``.
         ClientClosedError
             When the client was closed before the call.
         ValueError
@@ -2325,7 +2327,7 @@ class AsyncMoviesResource(AsyncResource):
                 "language": language,
                 "page": page,
             },
-            cast_to=MovieSummaryPage,
+            cast_to=MovieResultPage,
         )
 
     async def release_dates(
