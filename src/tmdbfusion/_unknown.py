@@ -8,6 +8,7 @@ walks it against the type it decodes into (:mod:`tmdbfusion._unknown_walk`).
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from typing import Literal
@@ -75,8 +76,20 @@ class UnknownFieldReporter:
                     json_path=unknown.json_path,
                     key=unknown.key,
                 ),
-                stacklevel=2,
+                stacklevel=_caller_level(),
             )
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside tmdbfusion: the user's call, sync or async."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == (
+        "tmdbfusion"
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _error(found: list[UnknownField], body: bytes, cast_to: object) -> UnknownFieldError:
