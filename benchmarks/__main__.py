@@ -15,7 +15,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import cache, decoding, import_time, memory, per_request, throughput
+from benchmarks import (
+    cache,
+    decoding,
+    import_time,
+    memory,
+    per_request,
+    throughput,
+    unknown_fields,
+)
 from benchmarks.nginx import ServerStats
 from benchmarks.report import (
     Figure,
@@ -85,6 +93,10 @@ def method_notes(sync_server: ServerStats, async_server: ServerStats, plan: Plan
         f"The variants of a payload run in turn, {plan.decoding.rounds} rounds of about "
         f"{plan.decoding.sample_seconds * 1e3:.0f} ms each; a ratio is the median of the "
         "ratios within each round, a time the median over rounds.",
+        "**Unknown fields**: the request flow run without a network on each example, with "
+        "`unknown_fields='ignore'` (the default, which tests one attribute) and `'warn'` (which "
+        "also decodes the body to plain values and walks it against the model); the warnings "
+        "fire once per client, before the timing.",
         "**Tagged unions**: TMDB puts `media_type` last (credits) or midway (search) in each "
         "object. msgspec then skips ahead to the tag and parses the object a second time, a "
         "cost the hand-written Structs share; the diagnostic rows decode the same data with "
@@ -129,6 +141,7 @@ def run(plan: Plan, sections: tuple[str, ...]) -> tuple[list[Figure], list[str]]
         if not with_pydantic:
             print("pydantic or datamodel-code-generator missing: pydantic figures skipped")
         figures += decoding.run(plan.decoding, with_pydantic=with_pydantic)
+        figures += unknown_fields.run(plan.decoding)
     if "requests" in sections:
         with_tmdbsimple = installed("tmdbsimple", "requests")
         if not with_tmdbsimple:

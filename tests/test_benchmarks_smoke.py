@@ -16,7 +16,15 @@ import httpx
 import msgspec
 import pytest
 
-from benchmarks import decoding, import_time, memory, nginx, per_request, throughput
+from benchmarks import (
+    decoding,
+    import_time,
+    memory,
+    nginx,
+    per_request,
+    throughput,
+    unknown_fields,
+)
 from benchmarks.__main__ import main
 from benchmarks.handwritten import HANDWRITTEN, check_lossless
 from benchmarks.payloads import OPERATIONS, load_payloads, popular_pages
@@ -69,6 +77,13 @@ def test_decoding_without_pydantic() -> None:
     figures = decoding.run(QUICK, with_pydantic=False)
     # json.loads and hand-written targets for each of the five payloads
     assert_printable(figures, judged=10)
+
+
+def test_unknown_fields_cost_is_reported_for_every_payload() -> None:
+    figures = unknown_fields.run(QUICK)
+    assert len(figures) == len(OPERATIONS)
+    assert_printable(figures, judged=0)
+    assert all("unknown_fields='warn' / unknown_fields='ignore'" in f.name for f in figures)
 
 
 def test_decoding_with_pydantic() -> None:

@@ -35,6 +35,7 @@ from tmdbfusion._flow import request_flow
 from tmdbfusion._limits import DEFAULT_MAX_RESPONSE_BYTES, aread_limited, read_limited
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._pacing import PacingBudget
+from tmdbfusion._unknown import UnknownFields
 from tmdbfusion._user import AsyncUserAccess, SyncUserAccess
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
 from tmdbfusion.pagination import AsyncPager, PageT, SyncPage, query_for_page, requested_page
@@ -95,6 +96,12 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
     cache_ttl : float, Mapping[str, float] or None
         Seconds entries stay fresh: one number, or a mapping by namespace
         (``"movies"``) or operation (``"movies.details"``); None for the defaults.
+    unknown_fields : {"ignore", "warn", "error"}
+        What to do about a key TMDB sends that the model at its place does not declare:
+        ``"ignore"`` drops it (the default, at no cost); ``"warn"`` emits one
+        :class:`~tmdbfusion.exceptions.UnknownFieldWarning` per model and key for this client;
+        ``"error"`` raises :class:`~tmdbfusion.exceptions.UnknownFieldError` (a
+        ``ResponseValidationError``).  Both name the model, the JSON path and the key.
 
     Raises
     ------
@@ -121,6 +128,7 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
         cache: object = None,
         cache_ttl: TTLSetting = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        unknown_fields: UnknownFields = "ignore",
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -140,6 +148,7 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
             cache=cache,
             cache_ttl=cache_ttl,
             max_response_bytes=max_response_bytes,
+            unknown_fields=unknown_fields,
         )
         self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None
@@ -311,6 +320,8 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
         is installed.
     cache, cache_ttl
         The response cache; see :class:`TMDBClient`.
+    unknown_fields : {"ignore", "warn", "error"}
+        What to do about keys no model declares; see :class:`TMDBClient`.
 
     Raises
     ------
@@ -337,6 +348,7 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
         cache: object = None,
         cache_ttl: TTLSetting = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        unknown_fields: UnknownFields = "ignore",
         http_backend: HttpBackend = "auto",
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
@@ -357,6 +369,7 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
             cache=cache,
             cache_ttl=cache_ttl,
             max_response_bytes=max_response_bytes,
+            unknown_fields=unknown_fields,
         )
         self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None

@@ -19,6 +19,7 @@ from tmdbfusion._limits import check_max_response_bytes
 from tmdbfusion._pacing import PacingBudget, TokenBucket
 from tmdbfusion._redact import install_httpx_log_redaction
 from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._unknown import UnknownFields
 from tmdbfusion._user import act_as_user
 from tmdbfusion.exceptions import ClientClosedError
 
@@ -45,6 +46,7 @@ class ClientCore:
         cache: object,
         cache_ttl: TTLSetting,
         max_response_bytes: int,
+        unknown_fields: UnknownFields = "ignore",
     ) -> None:
         self._config = make_config(
             credential,
@@ -56,6 +58,7 @@ class ClientCore:
             timeout=timeout,
             max_retries=max_retries,
             environ=os.environ,
+            unknown_fields=unknown_fields,
         )
         self._closed = False
         self._owns_http = False

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tmdbfusion._auth import Auth, resolve_auth
 from tmdbfusion._retry import RetryPolicy
+from tmdbfusion._unknown import UnknownFieldReporter, make_reporter
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class ClientConfig:
     client_headers : tuple[tuple[str, str], ...]
         Headers of the user's own ``http_client`` (lower-case names), sent with every request;
         only authentication and ``User-Agent`` are set over them.
+    unknown_fields : UnknownFieldReporter or None
+        What reports keys the models do not declare; None (``unknown_fields="ignore"``) skips
+        the check entirely.
     """
 
     base_url: str
@@ -41,6 +45,7 @@ class ClientConfig:
     timeout: float
     retry: RetryPolicy
     client_headers: tuple[tuple[str, str], ...] = ()
+    unknown_fields: UnknownFieldReporter | None = None
 
     @functools.cached_property
     def timeout_extension(self) -> dict[str, float | None]:
@@ -117,6 +122,7 @@ def make_config(
     timeout: float,
     max_retries: int,
     environ: Mapping[str, str],
+    unknown_fields: object = "ignore",
 ) -> ClientConfig:
     """Check the client's constructor arguments and build its configuration.
 
@@ -132,6 +138,8 @@ def make_config(
         Seconds, greater than 0.
     max_retries : int
         Extra attempts, 0 or more.
+    unknown_fields : {"ignore", "warn", "error"}
+        What to do about keys of a response that the models do not declare.
 
     Returns
     -------
@@ -151,4 +159,5 @@ def make_config(
         region=_check_optional_text("region", region),
         timeout=float(timeout),
         retry=RetryPolicy(max_retries=max_retries),
+        unknown_fields=make_reporter(unknown_fields),
     )

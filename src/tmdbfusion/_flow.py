@@ -124,6 +124,8 @@ def request_flow(
             outcome.is_success or (plan is not None and plan.is_revalidated(outcome))
         ):
             _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, None)
+            if config.unknown_fields is not None:  # "ignore" (the default) pays only this test
+                config.unknown_fields.check(outcome.content, cast_to)
             if plan is None:
                 return decode_success(outcome, cast_to, prepared.method)
             return (yield from plan.complete(outcome))

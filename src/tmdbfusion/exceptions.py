@@ -8,7 +8,8 @@ catches anything the SDK raises on purpose::
     │   └── AccessTokenRequiredError a v4 call on a client with only an API key
     ├── ClientClosedError            the client was used after close()
     ├── ResponseValidationError      a 2xx body did not match the expected type
-    │   └── ResponseTooLargeError    a body grew past max_response_bytes
+    │   ├── ResponseTooLargeError    a body grew past max_response_bytes
+    │   └── UnknownFieldError        a key no model declares, with unknown_fields="error"
     └── APIError                     TMDB answered with an error (or never answered)
         ├── BadRequestError          HTTP 400 and 422
         ├── AuthenticationError      HTTP 401
@@ -19,7 +20,9 @@ catches anything the SDK raises on purpose::
             ├── APIConnectionError   the connection failed (http_status is None)
             └── APITimeoutError      the request timed out (http_status is None)
 
-Other 4xx statuses raise a plain :class:`APIError`.  Mistakes in the
+Other 4xx statuses raise a plain :class:`APIError`.  With ``unknown_fields="warn"`` a
+client emits :class:`UnknownFieldWarning` (a :class:`UserWarning`, not an exception
+raised) for keys TMDB sends that no model declares.  Mistakes in the
 arguments given to a method are caught before anything is sent and raise the
 built-in :class:`ValueError` or :class:`TypeError` instead.
 
@@ -38,6 +41,8 @@ __all__ = [
     "ClientClosedError",
     "ResponseValidationError",
     "ResponseTooLargeError",
+    "UnknownFieldError",
+    "UnknownFieldWarning",
     "APIError",
     "BadRequestError",
     "AuthenticationError",
@@ -121,6 +126,87 @@ class ResponseTooLargeError(ResponseValidationError):
 
     Reading stopped at the limit, so memory stays bounded; ``body`` is empty.
     """
+
+
+class UnknownFieldError(ResponseValidationError):
+    """A successful response has a key that the model at its place does not declare.
+
+    Raised only by a client made with ``unknown_fields="error"``; the default drops such keys.
+
+    Parameters
+    ----------
+    message : str
+        What was found and what to do about it.
+    type_name, json_path, body
+        As for :class:`ResponseValidationError`; ``json_path`` is the first unknown key's.
+    model : str
+        The model lacking the key, e.g. ``"CollectionPart"``.
+    key : str
+        The first unknown key.
+    unknown : tuple[tuple[str, str, str], ...]
+        Every unknown key of the body, as ``(model, json_path, key)``.
+
+    Attributes
+    ----------
+    model : str
+        The model lacking the first unknown key.
+    key : str
+        The first unknown key.
+    unknown : tuple[tuple[str, str, str], ...]
+        Every unknown key found, in document order.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type_name: str,
+        json_path: str | None,
+        body: bytes,
+        model: str,
+        key: str,
+        unknown: tuple[tuple[str, str, str], ...],
+    ) -> None:
+        super().__init__(message, type_name=type_name, json_path=json_path, body=body)
+        self.model = model
+        self.key = key
+        self.unknown = unknown
+
+
+class UnknownFieldWarning(UserWarning):
+    """TMDB sent a key that the model at its place does not declare, so decoding dropped it.
+
+    Emitted by a client made with ``unknown_fields="warn"``, once per model and key for the
+    client.  Turn such warnings into errors with ``warnings.simplefilter("error",
+    UnknownFieldWarning)``, or into model fields by recording the responses and regenerating
+    (see the models guide).
+
+    Parameters
+    ----------
+    message : str
+        The model, the JSON path and the key, and what to do.
+    model : str
+        The model lacking the key, e.g. ``"CollectionPart"``.
+    json_path : str
+        Where the key was first seen, e.g. ``"$.parts[0].title"``.
+    key : str
+        The key.
+
+    Attributes
+    ----------
+    model : str
+        The model lacking the key.
+    json_path : str
+        Where the key was first seen.
+    key : str
+        The key.
+    """
+
+    def __init__(self, message: str, *, model: str, json_path: str, key: str) -> None:
+        super().__init__(message)
+        self.model = model
+        self.json_path = json_path
+        self.key = key
 
 
 class APIError(TMDBError):

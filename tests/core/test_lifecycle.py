@@ -28,7 +28,7 @@ from .fakes import API_KEY, FIGHT_CLUB, MovieDetails, MoviePage
 
 
 def test_the_package_exports() -> None:
-    exported_errors = {name for name in tmdbfusion.__all__ if name.endswith("Error")}
+    exported_errors = {name for name in tmdbfusion.__all__ if name.endswith(("Error", "Warning"))}
     assert (
         set(tmdbfusion.__all__)
         == {
