@@ -143,8 +143,14 @@ def details_fetcher(
     client: TMDBClient, kind: str, append: Sequence[str] | None = None
 ) -> Callable[[int], Any]:
     """The function fetching one item of ``kind`` by id, with ``append_to_response`` parts."""
-    resource = {"movie": client.movies, "tv": client.tv, "person": client.people}[check_kind(kind)]
-    details: Callable[..., Any] = resource.details
+    checked = check_kind(kind)
+    details: Callable[..., Any] = (
+        client.movies.details
+        if checked == "movie"
+        else client.tv.details
+        if checked == "tv"
+        else client.people.details
+    )
     if not append:
         return details
     parts = list(append)
