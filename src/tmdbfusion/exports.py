@@ -40,6 +40,7 @@ __all__ = [
     "ExportError",
     "ExportItem",
     "ExportKind",
+    "ExportNotPublishedError",
     "KeywordExport",
     "MovieExport",
     "NetworkExport",
@@ -77,6 +78,10 @@ _CHUNK = 64 * 1024
 
 class ExportError(TMDBError):
     """A daily export cannot be had: not published (yet or any more), or not a valid file."""
+
+
+class ExportNotPublishedError(ExportError):
+    """The file of that kind and day is not on the host (not yet, or no longer)."""
 
 
 class MovieExport(msgspec.Struct, frozen=True, kw_only=True):
@@ -264,7 +269,7 @@ def download_export(
 def _check_response(response: httpx.Response, name: str) -> None:
     # TMDB's file host answers 403 for a file it does not have; 404 is the usual elsewhere.
     if response.status_code in (403, 404):
-        raise ExportError(
+        raise ExportNotPublishedError(
             f"{name} is not published: TMDB publishes each day's exports around 08:00 UTC and "
             "keeps them about three months; try an earlier day"
         )
