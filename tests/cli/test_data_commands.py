@@ -309,3 +309,21 @@ def test_images_download_from_a_dataset(
     code, _, err = main("images", "download", "/p1.jpg", "--size", "w9", "--dest", str(dest))
     assert code == 2 and "not a poster size" in err
     assert sorted(host.requests) == ["/t/p/w342/p1.jpg", "/t/p/w342/p2.jpg", "/t/p/w342/p9.jpg"]
+
+
+def test_progress_bar_on_a_terminal_and_none_with_json(  # type: ignore[no-untyped-def]
+    main, fake: FakeTMDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("1\n2\n3\n")
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then treats stderr as a terminal
+    code, out, err = main("bulk", "movie", "--ids", str(ids), "--out", str(tmp_path / "a.jsonl"))
+    assert code == 0 and "3/3" in err and "written" in out
+    code, out, err = main(
+        "bulk", "movie", "--ids", str(ids), "--out", str(tmp_path / "b.jsonl"), "--json"
+    )
+    assert code == 0 and "3/3" not in err and json.loads(out)["written"] == 3
+    code, _, err = main(
+        "bulk", "movie", "--ids", str(ids), "--out", str(tmp_path / "c.jsonl"), "--no-progress"
+    )
+    assert code == 0 and "3/3" not in err

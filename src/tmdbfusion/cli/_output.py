@@ -140,20 +140,26 @@ class Output:
         if self.as_json:
             self.json(records)
             return
+        # Mixed results (multi search, trending all) say what each is; one kind needs no column.
+        mixed = any(record.get("media_type") for record in records)
         table = Table(title=escape(title), title_justify="left")
-        for name, justify in (("id", "right"), ("type", "left"), ("title", "left")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column("id", justify="right")
+        if mixed:
+            table.add_column("type")
+        table.add_column("title")
         table.add_column("date")
         table.add_column("popularity", justify="right")
         for record in records:
             date = record.get("release_date") or record.get("first_air_date") or ""
-            table.add_row(
+            cells = [
                 str(record.get("id", "")),
-                str(record.get("media_type") or ""),
                 escape(str(record.get("title") or record.get("name") or "")),
                 str(date),
                 _brief(record.get("popularity", "")),
-            )
+            ]
+            if mixed:
+                cells.insert(1, str(record.get("media_type") or ""))
+            table.add_row(*cells)
         self.out.print(table)
         if not records:
             self.message("no results")
