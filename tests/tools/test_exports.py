@@ -153,3 +153,14 @@ def test_a_given_http_client_is_used_and_left_open(fake: FakeTMDB, tmp_path: Pat
         assert not client.is_closed
     assert path.name == "p.json.gz"
     assert [p.id for p in exports.read_export(path, "person")] == [7]
+
+
+def test_a_fake_that_wants_a_key_still_serves_export_files(tmp_path: Path) -> None:
+    with FakeTMDB(api_key="only-this-key") as fake:
+        fake.exports.publish("tv_network", DAY, [{"id": 49, "name": "HBO"}])
+        path = exports.download_export(
+            "tv_network", DAY, tmp_path, base_url=f"{fake.url}/p/exports"
+        )
+        assert [n.name for n in exports.read_export(path, "tv_network")] == ["HBO"]
+        # The API routes still ask for the key.
+        assert httpx.get(f"{fake.url}/3/network/49").status_code == 401
