@@ -302,10 +302,18 @@ def _lines(chunks: Iterable[bytes], source: str) -> Iterator[bytes]:
             # A host may send the file with Content-Encoding: gzip, already inflated by httpx.
             if chunk[:2] == b"\x1f\x8b":
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            data = inflater.decompress(chunk) if inflater is not None else chunk
-        except zlib.error as exc:
-            raise ExportError(f"{source} is not a valid gzip file ({exc})") from None
+        data = chunk
+        if inflater is not None:
+            data = b""
+            try:
+                while chunk:
+                    data += inflater.decompress(chunk)
+                    # gzip allows several members one after another (as `cat a.gz b.gz` makes).
+                    chunk = inflater.unused_data if inflater.eof else b""
+                    if chunk:
+                        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            except zlib.error as exc:
+                raise ExportError(f"{source} is not a valid gzip file ({exc})") from None
         *complete, rest = (rest + data).split(b"\n")
         yield from complete
     if inflater is not None and not inflater.eof:

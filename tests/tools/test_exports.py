@@ -164,3 +164,12 @@ def test_a_fake_that_wants_a_key_still_serves_export_files(tmp_path: Path) -> No
         assert [n.name for n in exports.read_export(path, "tv_network")] == ["HBO"]
         # The API routes still ask for the key.
         assert httpx.get(f"{fake.url}/3/network/49").status_code == 401
+
+
+def test_a_file_of_several_gzip_members_reads_whole(tmp_path: Path) -> None:
+    path = tmp_path / "collection_ids.json.gz"
+    path.write_bytes(gzip.compress(b'{"id": 1}\n{"id": 2}\n') + gzip.compress(b'{"id": 3}\n'))
+    assert list(exports.read_export_ids(path, "collection")) == [1, 2, 3]
+    (tmp_path / "junk.gz").write_bytes(b"\x1f\x8b" + b"not gzip at all" * 10)
+    with pytest.raises(exports.ExportError, match="not a valid gzip file"):
+        list(exports.read_export(tmp_path / "junk.gz", "collection"))
