@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +30,10 @@ TESTED = {
     "append_to_response": "test_append_to_response",
     "images": "test_images",
     "v4_login": "test_v4_login_against_fake_tmdb",
+    "bulk_harvest": "test_bulk_harvest_resumes",
+    "sync_changes": "test_sync_changes_refreshes_the_changed",
+    "download_posters": "test_download_posters",
+    "sharded_harvest": "test_sharded_harvest_one_process",
 }
 
 
@@ -277,3 +283,83 @@ def test_v4_login_with_only_an_api_key_says_what_to_use(
     assert "Bearer token" in err and "access_token=" in err
     assert "0123456789abcdef" not in err
     assert len(tmdb.calls) == 0
+
+
+# The data tools' examples run against FakeTMDB (see tests/tools and tests/cli for the details).
+
+
+def test_bulk_harvest_resumes(run: Run, tmp_path: Path) -> None:
+    from tmdbfusion.testing import FakeTMDB
+
+    out = tmp_path / "movies.csv"
+    with FakeTMDB() as fake:
+        fake.exports.publish("movie", "2024-05-15", [{"id": i} for i in (550, 13)])
+        args = ["--ids", "550,13", "--out", str(out)]
+        assert run("bulk_harvest", *args, base_url=fake.url)[:2] == (
+            0,
+            ["wrote 2, skipped 0 already in movies.csv"],
+        )
+        from_export = ["--export", "2024-05-15", "--exports-url", f"{fake.url}/p/exports"]
+        status, out_lines, _ = run(
+            "bulk_harvest", *from_export, "--out", str(out), base_url=fake.url
+        )
+    assert (status, out_lines) == (0, ["wrote 0, skipped 2 already in movies.csv"])
+    assert out.read_text().splitlines()[0] == "id,title,release_date,runtime,vote_average"
+
+
+def test_sync_changes_refreshes_the_changed(run: Run, tmp_path: Path) -> None:
+    from tmdbfusion.testing import FakeTMDB
+
+    dataset = tmp_path / "movies.jsonl"
+    dataset.write_text('{"id": 1, "title": "old"}\n{"id": 2, "title": "old"}\n')
+    page = {"page": 1, "results": [{"id": 2}], "total_pages": 1, "total_results": 1}
+    with FakeTMDB() as fake:
+        fake.add_route("GET", "/3/movie/changes", page)
+        status, out, err = run(
+            "sync_changes",
+            "--dataset",
+            str(dataset),
+            "--since",
+            "2024-05-01",
+            "--until",
+            "2024-05-02",
+            base_url=fake.url,
+        )
+    assert status == 0, err
+    assert out == ["1 movies changed on TMDB since 2024-05-01", "refreshed: 2", "removed: none"]
+    assert '"title":"Movie 2"' in dataset.read_text()
+
+
+def test_download_posters(run: Run, tmp_path: Path) -> None:
+    from tmdbfusion.testing import FakeTMDB
+
+    from ..tools.imagehost import ImageHost
+
+    dest = tmp_path / "posters"
+    with FakeTMDB() as fake, ImageHost().running() as host:
+        args = ["--ids", "550,13", "--dest", str(dest), "--images-url", host.base_url]
+        first = run("download_posters", *args, base_url=fake.url)
+        again = run("download_posters", *args, base_url=fake.url)
+    assert first[:2] == (0, [f"downloaded 2, skipped 0 already in {dest}"])
+    assert again[:2] == (0, [f"downloaded 0, skipped 2 already in {dest}"])
+    assert len(host.requests) == 2 and all(r.startswith("/t/p/w342/") for r in host.requests)
+
+
+def test_sharded_harvest_one_process(run: Run, tmp_path: Path) -> None:
+    from tmdbfusion.testing import FakeTMDB
+
+    out = tmp_path / "part.jsonl"
+    with FakeTMDB() as fake:
+        status, lines, err = run(
+            "sharded_harvest",
+            "--ids",
+            "1,2,3,4,5",
+            "--shard",
+            "2/2",
+            "--out",
+            str(out),
+            base_url=fake.url,
+        )
+    assert status == 0, err
+    assert lines == ["shard 2/2: wrote 3, skipped 0, cache hits 0"]
+    assert sorted(json.loads(line)["id"] for line in out.read_text().splitlines()) == [1, 3, 5]

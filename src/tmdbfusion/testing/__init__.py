@@ -14,9 +14,12 @@ respx or any other mock.
 550
 
 It serves TMDB's v4 API too (``fake.v4``, a :class:`FakeV4`): the user login flow and lists
-that exist until deleted. See ``docs/guides/testing.md`` and ``docs/guides/v4-login.md``.
+that exist until deleted; and TMDB's daily ID export files (``fake.exports``, a
+:class:`FakeExports`), without credentials like TMDB's file host.  See
+``docs/guides/testing.md`` and ``docs/guides/v4-login.md``.
 """
 
+from tmdbfusion.testing._exports import FakeExports
 from tmdbfusion.testing._faults import Fault, FaultRule
 from tmdbfusion.testing._operations import Operation
 from tmdbfusion.testing._samples import sample_json
@@ -31,6 +34,7 @@ from tmdbfusion.testing._v4 import FakeV4, FakeV4List
 
 __all__ = [
     "FAKE_API_KEY",
+    "FakeExports",
     "FakeResponse",
     "FakeTMDB",
     "FakeV4",

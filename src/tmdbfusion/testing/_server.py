@@ -25,6 +25,7 @@ from tmdbfusion._client import AsyncTMDBClient, TMDBClient
 from tmdbfusion._constants import MAX_PAGE
 from tmdbfusion._redact import is_secret_name, redact_text
 from tmdbfusion.images import DEFAULT_CONFIGURATION
+from tmdbfusion.testing._exports import FakeExports
 from tmdbfusion.testing._faults import JSON_TYPE, Fault, FaultRule
 from tmdbfusion.testing._operations import Operation, sdk_operations
 from tmdbfusion.testing._samples import page_item_type, sample_value, type_info
@@ -323,6 +324,8 @@ class FakeTMDB:
         self._requests: list[RecordedRequest] = []
         #: The v4 login flow and lists (see ``testing/_v4.py``); None without built-in routes.
         self.v4: FakeV4 | None = FakeV4() if builtin_routes else None
+        #: The daily ID export files served at ``/p/exports/`` (see ``testing/_exports.py``).
+        self.exports = FakeExports()
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._serve_thread: threading.Thread | None = None
@@ -578,7 +581,9 @@ class FakeTMDB:
         found = self._find_route(method, _split_segments(raw_path))
         route, params = found if found is not None else (None, {})
         auth, accepted = self._auth_kind(query, headers)
-        accepted = accepted or raw_path == APPROVAL_PATH  # a browser page, opened without a key
+        # A browser page and the export files' host: both are opened without a key.
+        exported = self.exports.answer(raw_path)
+        accepted = accepted or raw_path == APPROVAL_PATH or exported is not None
         with self._lock:
             fault = None
             for rule in self._rules:
@@ -607,6 +612,8 @@ class FakeTMDB:
             self._requests.append(request)
         if fault is not None and fault.kind in _REPLACING_FAULTS:
             reply = _fault_reply(fault)
+        elif exported is not None:
+            reply = _Reply(exported[0], exported[1], exported[2])
         elif not accepted:
             reply = _json_reply(tmdb_error(401), 401)
         elif route is None:
