@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     AccountStates,
@@ -34,6 +35,128 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncMoviesResource", "MoviesResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ACCOUNT_STATES_ARGUMENTS = ArgumentTypes(
+    "movies.account_states",
+    movie_id="int",
+    session_id="str",
+    guest_session_id="str",
+)
+_ADD_RATING_ARGUMENTS = ArgumentTypes(
+    "movies.add_rating",
+    movie_id="int",
+    value="float",
+    guest_session_id="str",
+    session_id="str",
+)
+_ALTERNATIVE_TITLES_ARGUMENTS = ArgumentTypes(
+    "movies.alternative_titles",
+    movie_id="int",
+    country="str",
+)
+_CHANGES_ARGUMENTS = ArgumentTypes(
+    "movies.changes",
+    movie_id="int",
+    end_date="date",
+    page="int",
+    start_date="date",
+)
+_CREDITS_ARGUMENTS = ArgumentTypes(
+    "movies.credits",
+    movie_id="int",
+    language="str",
+)
+_DELETE_RATING_ARGUMENTS = ArgumentTypes(
+    "movies.delete_rating",
+    movie_id="int",
+    guest_session_id="str",
+    session_id="str",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "movies.details",
+    movie_id="int",
+    language="str",
+)
+_EXTERNAL_IDS_ARGUMENTS = ArgumentTypes(
+    "movies.external_ids",
+    movie_id="int",
+)
+_IMAGES_ARGUMENTS = ArgumentTypes(
+    "movies.images",
+    movie_id="int",
+    include_image_language="str",
+    language="str",
+)
+_KEYWORDS_ARGUMENTS = ArgumentTypes(
+    "movies.keywords",
+    movie_id="int",
+)
+_LISTS_ARGUMENTS = ArgumentTypes(
+    "movies.lists",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_NOW_PLAYING_ARGUMENTS = ArgumentTypes(
+    "movies.now_playing",
+    language="str",
+    page="int",
+    region="str",
+)
+_POPULAR_ARGUMENTS = ArgumentTypes(
+    "movies.popular",
+    language="str",
+    page="int",
+    region="str",
+)
+_RECOMMENDATIONS_ARGUMENTS = ArgumentTypes(
+    "movies.recommendations",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_RELEASE_DATES_ARGUMENTS = ArgumentTypes(
+    "movies.release_dates",
+    movie_id="int",
+)
+_REVIEWS_ARGUMENTS = ArgumentTypes(
+    "movies.reviews",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_SIMILAR_ARGUMENTS = ArgumentTypes(
+    "movies.similar",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_TOP_RATED_ARGUMENTS = ArgumentTypes(
+    "movies.top_rated",
+    language="str",
+    page="int",
+    region="str",
+)
+_TRANSLATIONS_ARGUMENTS = ArgumentTypes(
+    "movies.translations",
+    movie_id="int",
+)
+_UPCOMING_ARGUMENTS = ArgumentTypes(
+    "movies.upcoming",
+    language="str",
+    page="int",
+    region="str",
+)
+_VIDEOS_ARGUMENTS = ArgumentTypes(
+    "movies.videos",
+    movie_id="int",
+    language="str",
+)
+_WATCH_PROVIDERS_ARGUMENTS = ArgumentTypes(
+    "movies.watch_providers",
+    movie_id="int",
+)
 
 
 class MoviesResource(SyncResource):
@@ -91,6 +214,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ACCOUNT_STATES_ARGUMENTS.check(
+            movie_id,
+            session_id,
+            guest_session_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/account_states",
@@ -159,6 +287,12 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_RATING_ARGUMENTS.check(
+            movie_id,
+            value,
+            guest_session_id,
+            session_id,
+        )
         return self._client._request(
             "POST",
             "/3/movie/{movie_id}/rating",
@@ -220,6 +354,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALTERNATIVE_TITLES_ARGUMENTS.check(
+            movie_id,
+            country,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/alternative_titles",
@@ -284,6 +422,12 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            movie_id,
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/changes",
@@ -343,6 +487,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREDITS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/credits",
@@ -407,6 +555,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_RATING_ARGUMENTS.check(
+            movie_id,
+            guest_session_id,
+            session_id,
+        )
         return self._client._request(
             "DELETE",
             "/3/movie/{movie_id}/rating",
@@ -492,6 +645,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}",
@@ -561,6 +718,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/external_ids",
@@ -619,6 +779,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            movie_id,
+            include_image_language,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/images",
@@ -634,7 +799,7 @@ class MoviesResource(SyncResource):
 
     def keywords(
         self,
-        movie_id: str,
+        movie_id: int,
     ) -> MovieKeywords:
         """Keywords.
 
@@ -642,7 +807,7 @@ class MoviesResource(SyncResource):
 
         Parameters
         ----------
-        movie_id : str
+        movie_id : int
             TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
@@ -669,6 +834,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _KEYWORDS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/keywords",
@@ -760,6 +928,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/lists",
@@ -823,6 +996,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _NOW_PLAYING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/now_playing",
@@ -884,6 +1062,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _POPULAR_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/popular",
@@ -946,6 +1129,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RECOMMENDATIONS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/recommendations",
@@ -996,6 +1184,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RELEASE_DATES_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/release_dates",
@@ -1056,6 +1247,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _REVIEWS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/reviews",
@@ -1120,6 +1316,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _SIMILAR_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/similar",
@@ -1183,6 +1384,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TOP_RATED_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/top_rated",
@@ -1231,6 +1437,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/translations",
@@ -1290,6 +1499,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPCOMING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/upcoming",
@@ -1346,6 +1560,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _VIDEOS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/videos",
@@ -1395,6 +1613,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCH_PROVIDERS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/watch/providers",
@@ -1460,6 +1681,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ACCOUNT_STATES_ARGUMENTS.check(
+            movie_id,
+            session_id,
+            guest_session_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/account_states",
@@ -1528,6 +1754,12 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_RATING_ARGUMENTS.check(
+            movie_id,
+            value,
+            guest_session_id,
+            session_id,
+        )
         return await self._client._request(
             "POST",
             "/3/movie/{movie_id}/rating",
@@ -1589,6 +1821,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALTERNATIVE_TITLES_ARGUMENTS.check(
+            movie_id,
+            country,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/alternative_titles",
@@ -1653,6 +1889,12 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            movie_id,
+            end_date,
+            page,
+            start_date,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/changes",
@@ -1712,6 +1954,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREDITS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/credits",
@@ -1776,6 +2022,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_RATING_ARGUMENTS.check(
+            movie_id,
+            guest_session_id,
+            session_id,
+        )
         return await self._client._request(
             "DELETE",
             "/3/movie/{movie_id}/rating",
@@ -1861,6 +2112,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}",
@@ -1930,6 +2185,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/external_ids",
@@ -1988,6 +2246,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            movie_id,
+            include_image_language,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/images",
@@ -2003,7 +2266,7 @@ class AsyncMoviesResource(AsyncResource):
 
     async def keywords(
         self,
-        movie_id: str,
+        movie_id: int,
     ) -> MovieKeywords:
         """Keywords.
 
@@ -2011,7 +2274,7 @@ class AsyncMoviesResource(AsyncResource):
 
         Parameters
         ----------
-        movie_id : str
+        movie_id : int
             TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
@@ -2038,6 +2301,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _KEYWORDS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/keywords",
@@ -2129,6 +2395,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/lists",
@@ -2192,6 +2463,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _NOW_PLAYING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/now_playing",
@@ -2253,6 +2529,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _POPULAR_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/popular",
@@ -2315,6 +2596,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RECOMMENDATIONS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/recommendations",
@@ -2365,6 +2651,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RELEASE_DATES_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/release_dates",
@@ -2425,6 +2714,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _REVIEWS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/reviews",
@@ -2489,6 +2783,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _SIMILAR_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/similar",
@@ -2552,6 +2851,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TOP_RATED_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/top_rated",
@@ -2600,6 +2904,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/translations",
@@ -2659,6 +2966,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPCOMING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/upcoming",
@@ -2715,6 +3027,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _VIDEOS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/videos",
@@ -2764,6 +3080,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCH_PROVIDERS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/watch/providers",
