@@ -257,10 +257,13 @@ def encode_body(body: Mapping[str, object] | None) -> bytes | None:
 def _shown(name: str, value: object) -> str:
     """How a refused value appears in a message: its type, and its repr unless secret or long."""
     kind = type(value).__name__
+    article = "an" if kind[:1] in "aeiou" else "a"
     if is_secret_name(name):
-        return f"a {kind}"
+        return f"{article} {kind}"
     text = repr(value)
-    return f"the {kind} {text}" if len(text) <= 40 else f"a {kind} of {len(text):,} characters"
+    if len(text) > 40:
+        return f"{article} {kind} of {len(text):,} characters"
+    return f"the {kind} {text}"
 
 
 def _int_hint(value: object) -> str:
@@ -347,11 +350,13 @@ class ArgumentTypes:
         Each argument's kind, a key of :data:`KINDS`.
     """
 
-    __slots__ = ("_checks", "_operation")
+    __slots__ = ("_exact", "_kinds", "_operation")
 
     def __init__(self, operation: str, **kinds: str) -> None:
         self._operation = operation
-        self._checks = tuple((name, KINDS[kind], KINDS[kind].exact) for name, kind in kinds.items())
+        self._kinds = tuple((name, KINDS[kind]) for name, kind in kinds.items())
+        # One set lookup per argument in the common case: None or exactly the annotated type.
+        self._exact = tuple(kind.exact | {type(None)} for _, kind in self._kinds)
 
     def check(self, *values: object) -> None:
         """Refuse a value whose type is not its parameter's.
@@ -361,8 +366,15 @@ class ArgumentTypes:
         TypeError
             Naming the parameter, what was given and what to pass.
         """
-        for value, (name, kind, exact) in zip(values, self._checks, strict=True):
-            if value is None or type(value) in exact or kind.accepts(value):
+        for value, exact in zip(values, self._exact, strict=True):
+            if type(value) not in exact:
+                self._check_slowly(values)
+                return
+
+    def _check_slowly(self, values: tuple[object, ...]) -> None:
+        # Subclasses (an IntEnum, a str subclass) and containers are accepted here.
+        for value, (name, kind) in zip(values, self._kinds, strict=True):
+            if value is None or kind.accepts(value):
                 continue
             # A secret's value never reaches a message, not even inside the hint.
             hint = f"pass {kind.wanted}" if is_secret_name(name) else kind.hint(value)
