@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tmdbfusion import AsyncTMDBClient, TMDBClient
+from tmdbfusion._deadline import bound_attempts
 from tmdbfusion.exceptions import APITimeoutError, ResponseTooLargeError, ResponseValidationError
 from tmdbfusion.testing import FakeTMDB, Fault
 
@@ -72,34 +73,99 @@ def test_async_a_body_larger_than_the_limit_fails_fast() -> None:
     run_async(main(), timeout=30)
 
 
-def trickle() -> Iterator[bytes]:
+BODY = b'{"id": 1, "title": "slow and steady wins nothing at all"}'
+TIMEOUT = 1.0
+# Scheduling on a loaded 2-core machine; far below one more trickled byte (0.3 s).
+SLACK = 0.35
+
+
+def trickled_body() -> Iterator[bytes]:
     yield headers()
-    for byte in b'{"id": 1, "title": "slow and steady wins nothing at all"}':
+    for byte in BODY:
         time.sleep(0.3)
         yield bytes([byte])
 
 
-def test_a_trickling_server_cannot_hold_a_sync_call_past_the_timeout() -> None:
+def trickled_headers() -> Iterator[bytes]:
+    # Each byte arrives well inside the read timeout; the status line never ends.
+    yield b"HTTP/1.1 200 OK\r\nX-Slow: "
+    for _ in range(30):
+        time.sleep(0.3)
+        yield b"z"
+
+
+TRICKLES = [trickled_headers, trickled_body]
+
+
+@pytest.mark.parametrize("trickle", TRICKLES)
+def test_a_trickling_server_cannot_hold_a_sync_call_past_the_timeout(
+    trickle: Callable[[], Iterator[bytes]],
+) -> None:
     with RawServer(trickle) as server:
-        client = TMDBClient(api_key=KEY, base_url=server.url, timeout=1.0, max_retries=0)
-        started = time.monotonic()
-        with client, pytest.raises(APITimeoutError):
-            client.movies.details(1)
-        # The deadline is checked between reads, each bounded by the read timeout.
-        assert time.monotonic() - started < 2.5
+        client = TMDBClient(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=0)
+        with client:
+            movies = client.movies  # imported before the clock starts
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                movies.details(1)
+            took = time.monotonic() - started
+            # The broken connection was closed, not kept in the pool.
+            assert client._http._transport._pool.connections == []  # type: ignore[attr-defined]
+    print(f"sync {trickle.__name__}: {took:.2f} s with timeout={TIMEOUT}")
+    assert TIMEOUT - 0.05 < took < TIMEOUT + SLACK
 
 
-def test_a_trickling_server_cannot_hold_an_async_call_past_the_timeout() -> None:
+@pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
+@pytest.mark.parametrize("trickle", TRICKLES)
+def test_a_trickling_server_cannot_hold_an_async_call_past_the_timeout(
+    trickle: Callable[[], Iterator[bytes]], backend: str
+) -> None:
     async def main() -> float:
         with RawServer(trickle) as server:
-            client = AsyncTMDBClient(api_key=KEY, base_url=server.url, timeout=1.0, max_retries=0)
-            started = time.monotonic()
+            client = AsyncTMDBClient(
+                api_key=KEY,
+                base_url=server.url,
+                timeout=TIMEOUT,
+                max_retries=0,
+                http_backend=backend,  # type: ignore[arg-type]
+            )
             async with client:
+                movies = client.movies  # imported before the clock starts
+                started = time.monotonic()
                 with pytest.raises(APITimeoutError):
-                    await client.movies.details(1)
-            return time.monotonic() - started
+                    await movies.details(1)
+                return time.monotonic() - started
 
-    assert run_async(main()) < 1.6
+    took = run_async(main())
+    print(f"async ({backend}) {trickle.__name__}: {took:.2f} s with timeout={TIMEOUT}")
+    assert TIMEOUT - 0.05 < took < TIMEOUT + SLACK
+
+
+def test_every_attempt_has_its_own_deadline() -> None:
+    with RawServer(trickled_body) as server:
+        client = TMDBClient(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=1)
+        client._sleep = lambda seconds: None  # the backoff between attempts is not the point
+        with client:
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                client.movies.details(1)
+            took = time.monotonic() - started
+    assert server.requests == 2
+    assert 2 * TIMEOUT - 0.1 < took < 2 * TIMEOUT + 2 * SLACK
+
+
+def test_sync_clients_bound_every_transport_httpx_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Proxies from the environment get transports of their own; those are bounded too.
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    with TMDBClient(api_key=KEY) as client:
+        transports = [client._http._transport, *client._http._mounts.values()]
+        assert len(transports) == 3
+        for transport in transports:
+            backend = transport._pool._network_backend  # type: ignore[union-attr]
+            assert type(backend).__name__ == "_DeadlineBackend"
+        assert bound_attempts(client._http)  # idempotent: nothing is wrapped twice
+        assert type(transports[0]._pool._network_backend._backend).__name__ == "SyncBackend"  # type: ignore[union-attr]
 
 
 def test_json_nested_too_deep_is_a_validation_error(tmdb: FakeTMDB) -> None:
