@@ -57,20 +57,36 @@ def test_a_gzip_bomb_stops_at_the_limit_after_decompression() -> None:
             client.movies.details(1)
 
 
-def test_async_a_body_larger_than_the_limit_fails_fast() -> None:
-    async def main() -> None:
+@pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
+def test_async_a_body_larger_than_the_limit_fails_fast_with_bounded_memory(backend: str) -> None:
+    async def main() -> int:
         with RawServer(lambda: endless_json(200 * MB)) as server:
-            client = AsyncTMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
+            client = AsyncTMDBClient(
+                api_key=KEY,
+                base_url=server.url,
+                max_response_bytes=5 * MB,
+                http_backend=backend,  # type: ignore[arg-type]
+            )
             async with client:
-                with pytest.raises(ResponseTooLargeError):
+                tracemalloc.start()
+                with pytest.raises(ResponseTooLargeError, match="max_response_bytes"):
                     await client.movies.details(1)
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            assert server.requests == 1
         with RawServer(gzip_bomb) as server:
-            client = AsyncTMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
+            client = AsyncTMDBClient(
+                api_key=KEY,
+                base_url=server.url,
+                max_response_bytes=5 * MB,
+                http_backend=backend,  # type: ignore[arg-type]
+            )
             async with client:
                 with pytest.raises(ResponseTooLargeError):
                     await client.movies.details(1)
+        return peak
 
-    run_async(main(), timeout=30)
+    assert run_async(main(), timeout=30) < 20 * MB
 
 
 BODY = b'{"id": 1, "title": "slow and steady wins nothing at all"}'
@@ -189,8 +205,18 @@ def test_a_failed_decode_keeps_only_a_preview(tmdb: FakeTMDB) -> None:
         client.movies.details(1)
     assert 0 < len(caught.value.body) <= 4096
 
+    async def main() -> bytes:
+        async with tmdb.async_client() as client:
+            with pytest.raises(ResponseValidationError) as caught:
+                await client.movies.details(1)
+            return caught.value.body
+
+    assert 0 < len(run_async(main())) <= 4096
+
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])
 def test_max_response_bytes_must_be_a_positive_int(bad: object) -> None:
     with pytest.raises(ValueError, match="max_response_bytes"):
         TMDBClient(api_key=KEY, max_response_bytes=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_response_bytes"):
+        AsyncTMDBClient(api_key=KEY, max_response_bytes=bad)  # type: ignore[arg-type]

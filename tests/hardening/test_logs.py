@@ -48,6 +48,14 @@ def test_reprs_show_no_secret() -> None:
     finally:
         client.close()
 
+    async def main() -> str:
+        async with AsyncTMDBClient(access_token=TOKEN, rate_limit=10) as client:
+            user = client.with_access_token(TOKEN)
+            return repr(client) + repr(client._config) + repr(client._pacing) + repr(user)
+
+    shown = run_async(main())
+    assert TOKEN not in shown and TOKEN[:20] not in shown
+
 
 def test_an_unclosed_sync_client_warns_naming_it() -> None:
     client = TMDBClient(api_key=KEY)
