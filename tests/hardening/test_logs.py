@@ -28,13 +28,17 @@ def test_httpcore_debug_logs_show_no_secret(
         client.account.details(1, session_id=SESSION)
         client.movies.add_rating(550, value=8.0, session_id=SESSION)
 
+    sync_lines = sum(r.name.startswith("httpcore") for r in caplog.records)
+
     async def main() -> None:
-        async with tmdb.async_client(access_token=TOKEN) as client:
-            await client.account.details(1, session_id=SESSION)
+        for backend in ("httpx", "aiohttp"):
+            async with tmdb.async_client(access_token=TOKEN, http_backend=backend) as client:
+                await client.account.details(1, session_id=SESSION)
 
     run_async(main())
     httpcore_lines = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
-    assert httpcore_lines, "httpcore logged nothing at DEBUG"
+    # Both clients went through httpcore (the async one with its httpx backend).
+    assert 0 < sync_lines < len(httpcore_lines), "httpcore logged nothing at DEBUG"
     text = caplog.text + "\n".join(httpcore_lines)
     for secret in (KEY, SESSION, TOKEN):
         assert secret not in text
