@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import ssl
 import time
 import tracemalloc
 import zlib
@@ -9,10 +11,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tmdbfusion import AsyncTMDBClient, TMDBClient
+from tmdbfusion import AsyncTMDBClient, TMDBClient, _backends
 from tmdbfusion._deadline import bound_attempts
 from tmdbfusion.exceptions import APITimeoutError, ResponseTooLargeError, ResponseValidationError
-from tmdbfusion.testing import FakeTMDB, Fault
+from tmdbfusion.models import MovieDetails
+from tmdbfusion.testing import FakeTMDB, Fault, sample_json
 
 from .conftest import run_async
 from .rawserver import RawServer, headers
@@ -220,3 +223,35 @@ def test_max_response_bytes_must_be_a_positive_int(bad: object) -> None:
         TMDBClient(api_key=KEY, max_response_bytes=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_response_bytes"):
         AsyncTMDBClient(api_key=KEY, max_response_bytes=bad)  # type: ignore[arg-type]
+
+
+def test_the_sync_deadline_holds_over_tls(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every real call is https: the deadline's sockets must do the TLS handshake and reuse too.
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    monkeypatch.setattr(_backends, "shared_ssl_context", lambda: client_context)
+    answer = json.dumps(sample_json(MovieDetails, seed=550)).encode()
+
+    def quick() -> Iterator[bytes]:
+        yield headers(f"Content-Length: {len(answer)}\r\n")
+        yield answer
+
+    with RawServer(quick, tls=server_context) as server:
+        client = TMDBClient(api_key=KEY, base_url=server.url, timeout=TIMEOUT)
+        with client:
+            assert client.movies.details(550).id == 550
+            assert client.movies.details(550).id == 550  # a second connection and handshake
+    with RawServer(trickled_headers, tls=server_context) as server:
+        client = TMDBClient(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=0)
+        with client:
+            movies = client.movies
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                movies.details(1)
+            took = time.monotonic() - started
+    print(f"sync over TLS, trickled headers: {took:.2f} s with timeout={TIMEOUT}")
+    assert TIMEOUT - 0.05 < took < TIMEOUT + SLACK
