@@ -175,6 +175,9 @@ def test_every_attempt_has_its_own_deadline() -> None:
 
 def test_sync_clients_bound_every_transport_httpx_made(monkeypatch: pytest.MonkeyPatch) -> None:
     # Proxies from the environment get transports of their own; those are bounded too.
+    for name in ("ALL_PROXY", "NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     with TMDBClient(api_key=KEY) as client:
