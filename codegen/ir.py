@@ -66,6 +66,9 @@ class ParamPlan:
     choices: list[str] | None = None
     tmdb_default: str | None = None  # what TMDB uses when the parameter is left out
     positional: bool = False  # may be passed by position as well as by keyword
+    # The run-time kind checked before sending (a key of tmdbfusion._params.KINDS); None when
+    # the value is checked against ``choices`` instead.
+    check: str | None = None
 
     def __post_init__(self) -> None:
         # Path parameters always may: ``client.movies.details(550)``.
@@ -137,6 +140,16 @@ class OperationPlan:
     def body_params(self) -> list[ParamPlan]:
         """Request body fields."""
         return [p for p in self.params if p.location == "body"]
+
+    @property
+    def typed_params(self) -> list[ParamPlan]:
+        """Parameters whose type is checked before sending, in signature order."""
+        return [p for p in self.params if p.check]
+
+    @property
+    def argument_types(self) -> str:
+        """Name of the module constant holding the operation's ``ArgumentTypes``."""
+        return f"_{self.name.upper()}_ARGUMENTS"
 
     @property
     def choice_params(self) -> list[ParamPlan]:

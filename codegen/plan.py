@@ -73,6 +73,27 @@ def _param_annotation(schema: Schema, overrides_type: str | None) -> tuple[str, 
     return SCALAR_PARAM.get(kind, "str"), None
 
 
+#: The run-time check of each annotation the planner writes (keys of tmdbfusion._params.KINDS).
+ANNOTATION_CHECKS = {
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "str": "str",
+    "str | datetime.date": "date",
+    "Sequence[Mapping[str, str | int]]": "items",
+}
+
+
+def _annotation_check(annotation: str, choices: list[str] | None) -> str | None:
+    """The kind checked before sending; None for a closed set, which ``choices`` checks."""
+    if choices:
+        return None
+    if annotation not in ANNOTATION_CHECKS:
+        # A new annotation must get a run-time check too, never slip through unchecked.
+        raise ValueError(f"no run-time type check for parameter annotation {annotation!r}")
+    return ANNOTATION_CHECKS[annotation]
+
+
 def plan_parameters(
     operation: dict[str, Any],
     where: str,
@@ -93,7 +114,10 @@ def plan_parameters(
             continue
         entry = overrides.find("parameters", f"{where} {raw['name']}")
         forced_type = str(entry.data["type"]) if entry and "type" in entry.data else None
-        annotation, choices = _param_annotation(raw.get("schema", {}), forced_type)
+        schema = dict(raw.get("schema", {}))
+        if entry and "format" in entry.data:
+            schema["format"] = entry.data["format"]
+        annotation, choices = _param_annotation(schema, forced_type)
         name = python_identifier(raw["name"])
         default = raw.get("schema", {}).get("default")
         shown_default = None
@@ -109,6 +133,7 @@ def plan_parameters(
                 description=_description(table, name, raw["in"], places, raw.get("description")),
                 choices=choices,
                 tmdb_default=shown_default,
+                check=_annotation_check(annotation, choices),
             )
         )
     body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
@@ -126,6 +151,7 @@ def plan_parameters(
                 required=key in required,
                 description=_description(table, name, "body", places, _body_text(sub)),
                 choices=choices,
+                check=_annotation_check(annotation, choices),
             )
         )
     path_order = [p.json_name for p in params if p.location == "path"]
@@ -301,6 +327,7 @@ def _plan_append_to_response(
             continue  # nothing documented to append: keep the plain string parameter
         param.annotation = "Sequence[Literal[" + ", ".join(repr(n) for n in names) + "]]"
         param.choices = names
+        param.check = None  # the parts are checked against ``choices``
         param.description = (
             "Sub-resources to fetch in the same request (at most 20); each arrives as the "
             "field of the same name on the result"

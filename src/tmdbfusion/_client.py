@@ -31,6 +31,7 @@ from tmdbfusion._cache.guard import aperform, perform
 from tmdbfusion._cache.policy import TTLSetting
 from tmdbfusion._client_core import ClientCore
 from tmdbfusion._constants import DEFAULT_BASE_URL
+from tmdbfusion._deadline import attempt_deadline, bound_attempts
 from tmdbfusion._flow import request_flow
 from tmdbfusion._limits import DEFAULT_MAX_RESPONSE_BYTES, aread_limited, read_limited
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
@@ -153,9 +154,9 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
         self._config = with_client_headers(self._config, http_client)
         self._owns_http = http_client is None
         if http_client is None:
-            http_client = httpx.Client(
-                **http_options(timeout, max_connections, max_keepalive_connections)
-            )
+            options = http_options(timeout, max_connections, max_keepalive_connections)
+            http_client = httpx.Client(**options)
+            bound_attempts(http_client)
         self._http = http_client
         self._sleep: Callable[[float], None] = time.sleep
         #: Statistics, clearing and skipping of the response cache.
@@ -260,10 +261,11 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
                 self._sleep(wait)
             return None
         self._ensure_sendable(self._http.is_closed)
-        started = time.monotonic()
+        started, timeout = time.monotonic(), self._config.timeout
         try:
-            response = self._http.send(action.request, stream=True)
-            return read_limited(response, self._max_response_bytes, started, self._config.timeout)
+            with attempt_deadline(timeout):
+                response = self._http.send(action.request, stream=True)
+                return read_limited(response, self._max_response_bytes, started, timeout)
         except httpx.RequestError as exc:
             # Handed to the flow, which decides between retrying and raising.
             return exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
@@ -252,3 +252,133 @@ def encode_body(body: Mapping[str, object] | None) -> bytes | None:
                     f"body field {name} cannot be sent as JSON: {type(value).__name__}"
                 ) from None
         raise
+
+
+def _shown(name: str, value: object) -> str:
+    """How a refused value appears in a message: its type, and its repr unless secret or long."""
+    kind = type(value).__name__
+    article = "an" if kind[:1] in "aeiou" else "a"
+    if is_secret_name(name):
+        return f"{article} {kind}"
+    text = repr(value)
+    if len(text) > 40:
+        return f"{article} {kind} of {len(text):,} characters"
+    return f"the {kind} {text}"
+
+
+def _int_hint(value: object) -> str:
+    if isinstance(value, str) and value.isascii() and value.strip().isdigit():
+        # An id read from a URL or a file: say exactly what to pass rather than guess.
+        return f"pass {int(value)}, not {value!r} (int(...) converts it)"
+    if isinstance(value, float) and value.is_integer():
+        return f"pass {int(value)}"
+    return "pass an int, e.g. 550"
+
+
+def _float_hint(value: object) -> str:
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return "pass a number, e.g. 7.5"
+        return f"pass {number!r}, not {value!r} (float(...) converts it)"
+    return "pass a number, e.g. 7.5"
+
+
+def _str_hint(value: object) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"pass {str(value)!r}"
+    if isinstance(value, (list, tuple)) and value:
+        parts = [str(part) for part in value]
+        # TMDB's list parameters are one string: "," means all of them, "|" any of them.
+        return f"pass {','.join(parts)!r} (all of them) or {'|'.join(parts)!r} (any)"
+    return "pass a str"
+
+
+def _is_item_list(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(item, Mapping) for item in value)
+
+
+class _Kind(msgspec.Struct, frozen=True):
+    """What one annotation accepts at run time, and what to tell a caller who passed else."""
+
+    wanted: str  # "an int", said in the message
+    exact: frozenset[type]  # types accepted at once (the common case costs one set lookup)
+    accepts: Callable[[object], bool]  # the full test, for subclasses and containers
+    hint: Callable[[object], str]
+
+
+def _not_bool(*types: type) -> Callable[[object], bool]:
+    return lambda value: isinstance(value, types) and not isinstance(value, bool)
+
+
+#: The run-time kinds the generator may name, one per parameter annotation it writes.
+KINDS: dict[str, _Kind] = {
+    "int": _Kind("an int", frozenset({int}), _not_bool(int), _int_hint),
+    "float": _Kind("a number", frozenset({float, int}), _not_bool(int, float), _float_hint),
+    "bool": _Kind(
+        "a bool", frozenset({bool}), lambda v: isinstance(v, bool), lambda v: "pass True or False"
+    ),
+    "str": _Kind("a str", frozenset({str}), lambda v: isinstance(v, str), _str_hint),
+    "date": _Kind(
+        "a datetime.date or a str like '2024-01-31'",
+        frozenset({str, date}),
+        lambda v: isinstance(v, (str, date)),
+        lambda v: "pass datetime.date(2024, 1, 31) or '2024-01-31'",
+    ),
+    "items": _Kind(
+        "a list of mappings",
+        frozenset(),
+        _is_item_list,
+        lambda v: "pass a list of dicts, e.g. [{'media_type': 'movie', 'media_id': 550}]",
+    ),
+}
+
+
+class ArgumentTypes:
+    """The expected types of one operation's arguments, worked out once at import.
+
+    The generated methods call :meth:`check` with their arguments in the order given here,
+    so a wrong type is refused before anything is built or sent; None (not given) always
+    passes.
+
+    Parameters
+    ----------
+    operation : str
+        What the caller called, e.g. ``"movies.details"``, for messages.
+    **kinds : str
+        Each argument's kind, a key of :data:`KINDS`.
+    """
+
+    __slots__ = ("_exact", "_kinds", "_operation")
+
+    def __init__(self, operation: str, **kinds: str) -> None:
+        self._operation = operation
+        self._kinds = tuple((name, KINDS[kind]) for name, kind in kinds.items())
+        # One set lookup per argument in the common case: None or exactly the annotated type.
+        self._exact = tuple(kind.exact | {type(None)} for _, kind in self._kinds)
+
+    def check(self, *values: object) -> None:
+        """Refuse a value whose type is not its parameter's.
+
+        Raises
+        ------
+        TypeError
+            Naming the parameter, what was given and what to pass.
+        """
+        for value, exact in zip(values, self._exact, strict=True):
+            if type(value) not in exact:
+                self._check_slowly(values)
+                return
+
+    def _check_slowly(self, values: tuple[object, ...]) -> None:
+        # Subclasses (an IntEnum, a str subclass) and containers are accepted here.
+        for value, (name, kind) in zip(values, self._kinds, strict=True):
+            if value is None or kind.accepts(value):
+                continue
+            # A secret's value never reaches a message, not even inside the hint.
+            hint = f"pass {kind.wanted}" if is_secret_name(name) else kind.hint(value)
+            raise TypeError(
+                f"{self._operation}() takes {kind.wanted} for {name}; got "
+                f"{_shown(name, value)}; {hint}"
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from types import TracebackType
@@ -13,8 +14,9 @@ Script = Callable[[], Iterator[bytes]]
 class RawServer:
     """Answers each connection with the bytes ``script()`` yields (headers included)."""
 
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, tls: ssl.SSLContext | None = None) -> None:
         self.script = script
+        self.tls = tls
         self.requests = 0
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
@@ -24,7 +26,8 @@ class RawServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._sock.getsockname()[1]}"
 
     def _serve(self) -> None:
         self._sock.settimeout(0.1)
@@ -36,6 +39,12 @@ class RawServer:
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:
+        try:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+        except OSError:
+            conn.close()
+            return
         with conn:
             try:
                 conn.recv(65536)

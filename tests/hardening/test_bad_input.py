@@ -46,7 +46,14 @@ def test_a_base_url_ending_in_3_is_normalised(tmdb: FakeTMDB, cls: type, suffix:
     if isinstance(client, TMDBClient):
         with client:
             assert client.movies.details(550).id == 550
-        assert tmdb.requests[-1].path == "/3/movie/550"
+    else:
+
+        async def main() -> int:
+            async with client:
+                return (await client.movies.details(550)).id
+
+        assert run_async(main()) == 550
+    assert tmdb.requests[-1].path == "/3/movie/550"
     discard(client)
 
 
@@ -99,8 +106,13 @@ def test_malformed_language_region_and_long_values_are_refused_before_sending(
         async with tmdb.async_client() as client:
             with pytest.raises(ValueError, match="ISO 639-1"):
                 await client.movies.details(550, language="english")
-            with pytest.raises(ValueError, match="finite number"):
-                await client.movies.add_rating(550, value=float("nan"), session_id="s" * 40)
+            with pytest.raises(ValueError, match="ISO 3166-1"):
+                await client.movies.now_playing(region="germany")
+            with pytest.raises(ValueError, match="at most 2,048"):
+                await client.find.by_id("x" * (1024 * 1024), external_source="imdb_id")
+            for value in (float("nan"), float("inf")):
+                with pytest.raises(ValueError, match="finite number"):
+                    await client.movies.add_rating(550, value=value, session_id="s" * 40)
 
     run_async(main())
     assert len(tmdb.requests) == 1

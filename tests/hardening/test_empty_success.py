@@ -33,3 +33,10 @@ def test_an_empty_answer_to_a_read_is_still_an_error(tmdb: FakeTMDB) -> None:
     tmdb.add_route("GET", "/3/movie/{movie_id}", FakeResponse(status=200, content=b""))
     with tmdb.client() as client, pytest.raises(ResponseValidationError, match="empty body"):
         client.movies.details(550)
+
+    async def main() -> None:
+        async with tmdb.async_client() as client:
+            with pytest.raises(ResponseValidationError, match="empty body"):
+                await client.movies.details(550)
+
+    run_async(main())

@@ -28,13 +28,17 @@ def test_httpcore_debug_logs_show_no_secret(
         client.account.details(1, session_id=SESSION)
         client.movies.add_rating(550, value=8.0, session_id=SESSION)
 
+    sync_lines = sum(r.name.startswith("httpcore") for r in caplog.records)
+
     async def main() -> None:
-        async with tmdb.async_client(access_token=TOKEN) as client:
-            await client.account.details(1, session_id=SESSION)
+        for backend in ("httpx", "aiohttp"):
+            async with tmdb.async_client(access_token=TOKEN, http_backend=backend) as client:
+                await client.account.details(1, session_id=SESSION)
 
     run_async(main())
     httpcore_lines = [r.getMessage() for r in caplog.records if r.name.startswith("httpcore")]
-    assert httpcore_lines, "httpcore logged nothing at DEBUG"
+    # Both clients went through httpcore (the async one with its httpx backend).
+    assert 0 < sync_lines < len(httpcore_lines), "httpcore logged nothing at DEBUG"
     text = caplog.text + "\n".join(httpcore_lines)
     for secret in (KEY, SESSION, TOKEN):
         assert secret not in text
@@ -47,6 +51,14 @@ def test_reprs_show_no_secret() -> None:
         assert KEY not in shown
     finally:
         client.close()
+
+    async def main() -> str:
+        async with AsyncTMDBClient(access_token=TOKEN, rate_limit=10) as client:
+            user = client.with_access_token(TOKEN)
+            return repr(client) + repr(client._config) + repr(client._pacing) + repr(user)
+
+    shown = run_async(main())
+    assert TOKEN not in shown and TOKEN[:20] not in shown
 
 
 def test_an_unclosed_sync_client_warns_naming_it() -> None:

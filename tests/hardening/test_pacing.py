@@ -70,6 +70,53 @@ def test_a_429_pauses_calls_that_start_during_the_pause(tmdb: FakeTMDB) -> None:
         assert time.monotonic() - started >= 0.55
 
 
+class AfterA429:
+    """Answers movie 1 once with 429 (``Retry-After: wait``) and notes when requests came."""
+
+    def __init__(self, tmdb: FakeTMDB, wait: int) -> None:
+        self.wait = wait
+        self.answered_429: float | None = None
+        self.arrived: dict[int, float] = {}
+        tmdb.add_route("GET", "/3/movie/{movie_id}", self.answer)
+
+    def answer(self, request: Any) -> Any:
+        movie_id = int(request.path_params["movie_id"])
+        self.arrived.setdefault(movie_id, time.monotonic())
+        if movie_id == 1 and self.answered_429 is None:
+            self.answered_429 = time.monotonic()
+            return FakeResponse(status=429, headers={"Retry-After": str(self.wait)})
+        return sample_json(MovieDetails, seed=movie_id)
+
+    def second_came_after_the_429(self) -> float:
+        assert self.answered_429 is not None
+        return self.arrived[2] - self.answered_429
+
+
+def test_a_429_pauses_threads_that_start_calls_during_the_pause(tmdb: FakeTMDB) -> None:
+    server = AfterA429(tmdb, 1)
+    with tmdb.client(max_retries=1) as client, ThreadPoolExecutor(2) as pool:
+        first = pool.submit(client.movies.details, 1)
+        time.sleep(0.3)  # the 429 has been answered: the client is paused
+        client.movies.details(2)
+        first.result()
+    # Movie 2 was asked for 0.3 s into a 1 s pause, and waited for its end.
+    assert server.second_came_after_the_429() >= 0.95
+
+
+def test_a_429_pauses_tasks_that_start_calls_during_the_pause(tmdb: FakeTMDB) -> None:
+    server = AfterA429(tmdb, 1)
+
+    async def main() -> None:
+        async with tmdb.async_client(max_retries=1) as client:
+            first = asyncio.create_task(client.movies.details(1))
+            await asyncio.sleep(0.3)
+            await client.movies.details(2)
+            await first
+
+    run_async(main())
+    assert server.second_came_after_the_429() >= 0.95
+
+
 @pytest.mark.parametrize("header", ["0", "-5", "Thu, 01 Jan 1970 00:00:00 GMT"])
 def test_a_zero_negative_or_past_wait_counts_as_the_minimum_backoff(
     tmdb: FakeTMDB, header: str
@@ -93,6 +140,42 @@ def test_retry_after_on_the_error_is_capped(tmdb: FakeTMDB, header: str) -> None
     with tmdb.client(max_retries=0) as client, pytest.raises(RateLimitError) as caught:
         client.movies.details(1)
     assert caught.value.retry_after == 60.0
+
+
+@pytest.mark.parametrize("header", ["0", "-5", "Thu, 01 Jan 1970 00:00:00 GMT"])
+def test_async_a_zero_negative_or_past_wait_counts_as_the_minimum_backoff(
+    tmdb: FakeTMDB, header: str
+) -> None:
+    tmdb.add_route(
+        "GET", "/3/movie/{movie_id}", FakeResponse(status=429, headers={"Retry-After": header})
+    )
+
+    async def main() -> tuple[float, float | None]:
+        async with tmdb.async_client(max_retries=1) as client:
+            started = time.monotonic()
+            with pytest.raises(RateLimitError) as caught:
+                await client.movies.details(1)
+            return time.monotonic() - started, caught.value.retry_after
+
+    took, retry_after = run_async(main())
+    assert took >= 0.45
+    assert retry_after == 0.5
+
+
+@pytest.mark.parametrize("header", ["100000", "1e308"])
+def test_async_retry_after_on_the_error_is_capped(tmdb: FakeTMDB, header: str) -> None:
+    tmdb.add_route(
+        "GET", "/3/movie/{movie_id}", FakeResponse(status=429, headers={"Retry-After": header})
+    )
+
+    async def main() -> float | None:
+        async with tmdb.async_client(max_retries=0) as client:
+            with pytest.raises(RateLimitError) as caught:
+                await client.movies.details(1)
+            return caught.value.retry_after
+
+    retry_after = run_async(main())
+    assert retry_after == 60.0
 
 
 def test_rate_limit_paces_threads_together(tmdb: FakeTMDB) -> None:

@@ -108,3 +108,59 @@ def test_429_on_a_write_still_raises_rate_limit_error_when_retries_run_out(
     with pytest.raises(RateLimitError):
         _create(client)
     assert len(tmdb.requests) == 2
+
+
+BACKENDS = ["httpx", "aiohttp"]
+
+
+async def _acreate(client: AsyncTMDBClient) -> object:
+    return await client.lists.create(session_id=SESSION, name="n", description="d", language="en")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "fault",
+    [Fault.reset(), Fault.status(503), Fault.reset_mid_body(), Fault.stall(2.0)],
+    ids=repr,
+)
+def test_async_create_list_reaches_tmdb_once_after_a_failure_that_may_have_arrived(
+    tmdb: FakeTMDB,
+    make_async_client: Callable[..., AsyncTMDBClient],
+    fault: Fault,
+    backend: str,
+) -> None:
+    tmdb.inject(fault, path=LIST, method="POST", times=None)
+
+    async def main() -> None:
+        async with make_async_client(max_retries=3, timeout=0.3, http_backend=backend) as client:
+            with pytest.raises((ServerError, APIConnectionError)):
+                await _acreate(client)
+
+    run_async(main())
+    assert len(tmdb.requests) == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_async_writes_are_retried_when_that_does_no_harm(
+    tmdb: FakeTMDB, make_async_client: Callable[..., AsyncTMDBClient], backend: str
+) -> None:
+    tmdb.inject(Fault.rate_limit(0.0), path=LIST, method="POST", times=1)
+    tmdb.inject(Fault.reset(), path=RATING, method="DELETE", times=1)
+    tmdb.inject(Fault.status(503), path=RATING, method="POST", times=2)
+
+    async def main() -> None:
+        async with make_async_client(max_retries=3, http_backend=backend) as client:
+            assert await _acreate(client) is not None  # a 429: TMDB did not act on it
+            assert len(tmdb.requests) == 2
+            await client.movies.delete_rating(550, session_id=SESSION)  # idempotent
+            assert len(tmdb.requests) == 4
+            await client.movies.add_rating(550, value=8.5, session_id=SESSION)  # sets a value
+            assert len(tmdb.requests) == 7
+        async with make_async_client(
+            max_retries=2, base_url="http://127.0.0.1:9", http_backend=backend
+        ) as client:
+            # A closed port: the request cannot have arrived, so repeating it is safe.
+            with pytest.raises(APIConnectionError, match="3 attempts"):
+                await _acreate(client)
+
+    run_async(main())

@@ -80,8 +80,8 @@ def test_path_parameters_by_position_or_keyword() -> None:
 
 def test_search_query_by_position_or_keyword() -> None:
     with FakeTMDB() as fake, fake.client() as client:
-        positional = client.search.movie("Alien", year="1979")
-        keyword = client.search.movie(query="Alien", year="1979")
+        positional = client.search.movie("Alien", year=1979)
+        keyword = client.search.movie(query="Alien", year=1979)
         assert positional.results == keyword.results
         assert [r.query["query"] for r in fake.requests] == ["Alien", "Alien"]
         with pytest.raises(TypeError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     AccountDetails,
@@ -23,6 +24,84 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncAccountResource", "AccountResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ADD_FAVORITE_ARGUMENTS = ArgumentTypes(
+    "account.add_favorite",
+    account_id="int",
+    media_type="str",
+    media_id="int",
+    favorite="bool",
+    session_id="str",
+)
+_ADD_TO_WATCHLIST_ARGUMENTS = ArgumentTypes(
+    "account.add_to_watchlist",
+    account_id="int",
+    media_type="str",
+    media_id="int",
+    watchlist="bool",
+    session_id="str",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "account.details",
+    account_id="int",
+    session_id="str",
+)
+_FAVORITE_MOVIES_ARGUMENTS = ArgumentTypes(
+    "account.favorite_movies",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
+_FAVORITE_TV_ARGUMENTS = ArgumentTypes(
+    "account.favorite_tv",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
+_LISTS_ARGUMENTS = ArgumentTypes(
+    "account.lists",
+    account_id="int",
+    page="int",
+    session_id="str",
+)
+_RATED_MOVIES_ARGUMENTS = ArgumentTypes(
+    "account.rated_movies",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
+_RATED_TV_ARGUMENTS = ArgumentTypes(
+    "account.rated_tv",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
+_RATED_TV_EPISODES_ARGUMENTS = ArgumentTypes(
+    "account.rated_tv_episodes",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
+_WATCHLIST_MOVIES_ARGUMENTS = ArgumentTypes(
+    "account.watchlist_movies",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
+_WATCHLIST_TV_ARGUMENTS = ArgumentTypes(
+    "account.watchlist_tv",
+    account_id="int",
+    language="str",
+    page="int",
+    session_id="str",
+)
 
 
 class AccountResource(SyncResource):
@@ -85,6 +164,13 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_FAVORITE_ARGUMENTS.check(
+            account_id,
+            media_type,
+            media_id,
+            favorite,
+            session_id,
+        )
         return self._client._request(
             "POST",
             "/3/account/{account_id}/favorite",
@@ -160,6 +246,13 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_TO_WATCHLIST_ARGUMENTS.check(
+            account_id,
+            media_type,
+            media_id,
+            watchlist,
+            session_id,
+        )
         return self._client._request(
             "POST",
             "/3/account/{account_id}/watchlist",
@@ -226,6 +319,10 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            account_id,
+            session_id,
+        )
         return self._client._request(
             "GET",
             "/3/account/{account_id}",
@@ -302,6 +399,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_MOVIES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/favorite/movies",
@@ -387,6 +490,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_TV_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/favorite/tv",
@@ -462,6 +571,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            account_id,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/lists",
@@ -539,6 +653,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_MOVIES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/rated/movies",
@@ -624,6 +744,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/rated/tv",
@@ -709,6 +835,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_EPISODES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/rated/tv/episodes",
@@ -794,6 +926,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_MOVIES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/watchlist/movies",
@@ -879,6 +1017,12 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_TV_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/watchlist/tv",
@@ -961,6 +1105,13 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_FAVORITE_ARGUMENTS.check(
+            account_id,
+            media_type,
+            media_id,
+            favorite,
+            session_id,
+        )
         return await self._client._request(
             "POST",
             "/3/account/{account_id}/favorite",
@@ -1036,6 +1187,13 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_TO_WATCHLIST_ARGUMENTS.check(
+            account_id,
+            media_type,
+            media_id,
+            watchlist,
+            session_id,
+        )
         return await self._client._request(
             "POST",
             "/3/account/{account_id}/watchlist",
@@ -1102,6 +1260,10 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            account_id,
+            session_id,
+        )
         return await self._client._request(
             "GET",
             "/3/account/{account_id}",
@@ -1178,6 +1340,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_MOVIES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/favorite/movies",
@@ -1263,6 +1431,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_TV_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/favorite/tv",
@@ -1338,6 +1512,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            account_id,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/lists",
@@ -1415,6 +1594,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_MOVIES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/rated/movies",
@@ -1500,6 +1685,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/rated/tv",
@@ -1585,6 +1776,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_EPISODES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/rated/tv/episodes",
@@ -1670,6 +1867,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_MOVIES_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/watchlist/movies",
@@ -1755,6 +1958,12 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_TV_ARGUMENTS.check(
+            account_id,
+            language,
+            page,
+            session_id,
+        )
         return self._client._request_page(
             "GET",
             "/3/account/{account_id}/watchlist/tv",

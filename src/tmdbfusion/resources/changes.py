@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     ChangedSummary,
@@ -15,6 +16,26 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncChangesResource", "ChangesResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_MOVIE_ARGUMENTS = ArgumentTypes(
+    "changes.movie",
+    end_date="date",
+    page="int",
+    start_date="date",
+)
+_PERSON_ARGUMENTS = ArgumentTypes(
+    "changes.person",
+    end_date="date",
+    page="int",
+    start_date="date",
+)
+_TV_ARGUMENTS = ArgumentTypes(
+    "changes.tv",
+    end_date="date",
+    page="int",
+    start_date="date",
+)
 
 
 class ChangesResource(SyncResource):
@@ -71,6 +92,11 @@ class ChangesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_ARGUMENTS.check(
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/changes",
@@ -131,6 +157,11 @@ class ChangesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _PERSON_ARGUMENTS.check(
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request_page(
             "GET",
             "/3/person/changes",
@@ -191,6 +222,11 @@ class ChangesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_ARGUMENTS.check(
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request_page(
             "GET",
             "/3/tv/changes",
@@ -257,6 +293,11 @@ class AsyncChangesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_ARGUMENTS.check(
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/changes",
@@ -317,6 +358,11 @@ class AsyncChangesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _PERSON_ARGUMENTS.check(
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request_page(
             "GET",
             "/3/person/changes",
@@ -377,6 +423,11 @@ class AsyncChangesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_ARGUMENTS.check(
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request_page(
             "GET",
             "/3/tv/changes",

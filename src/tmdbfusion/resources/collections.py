@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     CollectionDetails,
@@ -16,6 +17,23 @@ from ..models import (
 )
 
 __all__ = ["AsyncCollectionsResource", "CollectionsResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "collections.details",
+    collection_id="int",
+    language="str",
+)
+_IMAGES_ARGUMENTS = ArgumentTypes(
+    "collections.images",
+    collection_id="int",
+    include_image_language="str",
+    language="str",
+)
+_TRANSLATIONS_ARGUMENTS = ArgumentTypes(
+    "collections.translations",
+    collection_id="int",
+)
 
 
 class CollectionsResource(SyncResource):
@@ -70,6 +88,10 @@ class CollectionsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            collection_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/collection/{collection_id}",
@@ -138,6 +160,11 @@ class CollectionsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            collection_id,
+            include_image_language,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/collection/{collection_id}/images",
@@ -188,6 +215,9 @@ class CollectionsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            collection_id,
+        )
         return self._client._request(
             "GET",
             "/3/collection/{collection_id}/translations",
@@ -250,6 +280,10 @@ class AsyncCollectionsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            collection_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/collection/{collection_id}",
@@ -318,6 +352,11 @@ class AsyncCollectionsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            collection_id,
+            include_image_language,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/collection/{collection_id}/images",
@@ -368,6 +407,9 @@ class AsyncCollectionsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            collection_id,
+        )
         return await self._client._request(
             "GET",
             "/3/collection/{collection_id}/translations",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     AlternativeNames,
@@ -16,6 +17,20 @@ from ..models import (
 )
 
 __all__ = ["AsyncCompaniesResource", "CompaniesResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ALTERNATIVE_NAMES_ARGUMENTS = ArgumentTypes(
+    "companies.alternative_names",
+    company_id="int",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "companies.details",
+    company_id="int",
+)
+_IMAGES_ARGUMENTS = ArgumentTypes(
+    "companies.images",
+    company_id="int",
+)
 
 
 class CompaniesResource(SyncResource):
@@ -58,6 +73,9 @@ class CompaniesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALTERNATIVE_NAMES_ARGUMENTS.check(
+            company_id,
+        )
         return self._client._request(
             "GET",
             "/3/company/{company_id}/alternative_names",
@@ -113,6 +131,9 @@ class CompaniesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            company_id,
+        )
         return self._client._request(
             "GET",
             "/3/company/{company_id}",
@@ -169,6 +190,9 @@ class CompaniesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            company_id,
+        )
         return self._client._request(
             "GET",
             "/3/company/{company_id}/images",
@@ -219,6 +243,9 @@ class AsyncCompaniesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALTERNATIVE_NAMES_ARGUMENTS.check(
+            company_id,
+        )
         return await self._client._request(
             "GET",
             "/3/company/{company_id}/alternative_names",
@@ -274,6 +301,9 @@ class AsyncCompaniesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            company_id,
+        )
         return await self._client._request(
             "GET",
             "/3/company/{company_id}",
@@ -330,6 +360,9 @@ class AsyncCompaniesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            company_id,
+        )
         return await self._client._request(
             "GET",
             "/3/company/{company_id}/images",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     MovieSummary,
@@ -18,6 +19,83 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncDiscoverResource", "DiscoverResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_MOVIE_ARGUMENTS = ArgumentTypes(
+    "discover.movie",
+    certification="str",
+    certification_gte="str",
+    certification_lte="str",
+    certification_country="str",
+    include_adult="bool",
+    include_video="bool",
+    language="str",
+    page="int",
+    primary_release_year="int",
+    primary_release_date_gte="date",
+    primary_release_date_lte="date",
+    region="str",
+    release_date_gte="date",
+    release_date_lte="date",
+    vote_average_gte="float",
+    vote_average_lte="float",
+    vote_count_gte="float",
+    vote_count_lte="float",
+    watch_region="str",
+    with_cast="str",
+    with_companies="str",
+    with_crew="str",
+    with_genres="str",
+    with_keywords="str",
+    with_origin_country="str",
+    with_original_language="str",
+    with_people="str",
+    with_release_type="str",
+    with_runtime_gte="int",
+    with_runtime_lte="int",
+    with_watch_monetization_types="str",
+    with_watch_providers="str",
+    without_companies="str",
+    without_genres="str",
+    without_keywords="str",
+    without_watch_providers="str",
+    year="int",
+)
+_TV_ARGUMENTS = ArgumentTypes(
+    "discover.tv",
+    air_date_gte="date",
+    air_date_lte="date",
+    first_air_date_year="int",
+    first_air_date_gte="date",
+    first_air_date_lte="date",
+    include_adult="bool",
+    include_null_first_air_dates="bool",
+    language="str",
+    page="int",
+    screened_theatrically="bool",
+    timezone="str",
+    vote_average_gte="float",
+    vote_average_lte="float",
+    vote_count_gte="float",
+    vote_count_lte="float",
+    watch_region="str",
+    with_companies="str",
+    with_genres="str",
+    with_keywords="str",
+    with_networks="str",
+    with_origin_country="str",
+    with_original_language="str",
+    with_runtime_gte="int",
+    with_runtime_lte="int",
+    with_status="str",
+    with_watch_monetization_types="str",
+    with_watch_providers="str",
+    without_companies="str",
+    without_genres="str",
+    without_keywords="str",
+    without_watch_providers="str",
+    with_type="str",
+)
 
 
 class DiscoverResource(SyncResource):
@@ -70,7 +148,7 @@ class DiscoverResource(SyncResource):
         with_origin_country: str | None = None,
         with_original_language: str | None = None,
         with_people: str | None = None,
-        with_release_type: int | None = None,
+        with_release_type: str | None = None,
         with_runtime_gte: int | None = None,
         with_runtime_lte: int | None = None,
         with_watch_monetization_types: str | None = None,
@@ -169,7 +247,7 @@ class DiscoverResource(SyncResource):
         with_people : str, optional
             Only movies with these people in the cast or crew, as person ids; ``"1,2"`` means
             both, ``"1|2"`` either.
-        with_release_type : int, optional
+        with_release_type : str, optional
             Only movies with releases of these types: 1 premiere, 2 limited theatrical, 3
             theatrical, 4 digital, 5 physical, 6 TV; ``"2|3"`` means either (in ``region`` when
             given).
@@ -220,6 +298,45 @@ class DiscoverResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_ARGUMENTS.check(
+            certification,
+            certification_gte,
+            certification_lte,
+            certification_country,
+            include_adult,
+            include_video,
+            language,
+            page,
+            primary_release_year,
+            primary_release_date_gte,
+            primary_release_date_lte,
+            region,
+            release_date_gte,
+            release_date_lte,
+            vote_average_gte,
+            vote_average_lte,
+            vote_count_gte,
+            vote_count_lte,
+            watch_region,
+            with_cast,
+            with_companies,
+            with_crew,
+            with_genres,
+            with_keywords,
+            with_origin_country,
+            with_original_language,
+            with_people,
+            with_release_type,
+            with_runtime_gte,
+            with_runtime_lte,
+            with_watch_monetization_types,
+            with_watch_providers,
+            without_companies,
+            without_genres,
+            without_keywords,
+            without_watch_providers,
+            year,
+        )
         return self._client._request_page(
             "GET",
             "/3/discover/movie",
@@ -321,7 +438,7 @@ class DiscoverResource(SyncResource):
         with_companies: str | None = None,
         with_genres: str | None = None,
         with_keywords: str | None = None,
-        with_networks: int | None = None,
+        with_networks: str | None = None,
         with_origin_country: str | None = None,
         with_original_language: str | None = None,
         with_runtime_gte: int | None = None,
@@ -398,7 +515,7 @@ class DiscoverResource(SyncResource):
         with_keywords : str, optional
             Only titles tagged with these keywords, as keyword ids; ``"1,2"`` means both,
             ``"1|2"`` either.
-        with_networks : int, optional
+        with_networks : str, optional
             Only series broadcast by these networks, as network ids, e.g. ``"213"`` for Netflix.
         with_origin_country : str, optional
             Only titles produced in this country, an ISO 3166-1 code such as ``"JP"``.
@@ -455,6 +572,40 @@ class DiscoverResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_ARGUMENTS.check(
+            air_date_gte,
+            air_date_lte,
+            first_air_date_year,
+            first_air_date_gte,
+            first_air_date_lte,
+            include_adult,
+            include_null_first_air_dates,
+            language,
+            page,
+            screened_theatrically,
+            timezone,
+            vote_average_gte,
+            vote_average_lte,
+            vote_count_gte,
+            vote_count_lte,
+            watch_region,
+            with_companies,
+            with_genres,
+            with_keywords,
+            with_networks,
+            with_origin_country,
+            with_original_language,
+            with_runtime_gte,
+            with_runtime_lte,
+            with_status,
+            with_watch_monetization_types,
+            with_watch_providers,
+            without_companies,
+            without_genres,
+            without_keywords,
+            without_watch_providers,
+            with_type,
+        )
         return self._client._request_page(
             "GET",
             "/3/discover/tv",
@@ -563,7 +714,7 @@ class AsyncDiscoverResource(AsyncResource):
         with_origin_country: str | None = None,
         with_original_language: str | None = None,
         with_people: str | None = None,
-        with_release_type: int | None = None,
+        with_release_type: str | None = None,
         with_runtime_gte: int | None = None,
         with_runtime_lte: int | None = None,
         with_watch_monetization_types: str | None = None,
@@ -662,7 +813,7 @@ class AsyncDiscoverResource(AsyncResource):
         with_people : str, optional
             Only movies with these people in the cast or crew, as person ids; ``"1,2"`` means
             both, ``"1|2"`` either.
-        with_release_type : int, optional
+        with_release_type : str, optional
             Only movies with releases of these types: 1 premiere, 2 limited theatrical, 3
             theatrical, 4 digital, 5 physical, 6 TV; ``"2|3"`` means either (in ``region`` when
             given).
@@ -713,6 +864,45 @@ class AsyncDiscoverResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_ARGUMENTS.check(
+            certification,
+            certification_gte,
+            certification_lte,
+            certification_country,
+            include_adult,
+            include_video,
+            language,
+            page,
+            primary_release_year,
+            primary_release_date_gte,
+            primary_release_date_lte,
+            region,
+            release_date_gte,
+            release_date_lte,
+            vote_average_gte,
+            vote_average_lte,
+            vote_count_gte,
+            vote_count_lte,
+            watch_region,
+            with_cast,
+            with_companies,
+            with_crew,
+            with_genres,
+            with_keywords,
+            with_origin_country,
+            with_original_language,
+            with_people,
+            with_release_type,
+            with_runtime_gte,
+            with_runtime_lte,
+            with_watch_monetization_types,
+            with_watch_providers,
+            without_companies,
+            without_genres,
+            without_keywords,
+            without_watch_providers,
+            year,
+        )
         return self._client._request_page(
             "GET",
             "/3/discover/movie",
@@ -814,7 +1004,7 @@ class AsyncDiscoverResource(AsyncResource):
         with_companies: str | None = None,
         with_genres: str | None = None,
         with_keywords: str | None = None,
-        with_networks: int | None = None,
+        with_networks: str | None = None,
         with_origin_country: str | None = None,
         with_original_language: str | None = None,
         with_runtime_gte: int | None = None,
@@ -891,7 +1081,7 @@ class AsyncDiscoverResource(AsyncResource):
         with_keywords : str, optional
             Only titles tagged with these keywords, as keyword ids; ``"1,2"`` means both,
             ``"1|2"`` either.
-        with_networks : int, optional
+        with_networks : str, optional
             Only series broadcast by these networks, as network ids, e.g. ``"213"`` for Netflix.
         with_origin_country : str, optional
             Only titles produced in this country, an ISO 3166-1 code such as ``"JP"``.
@@ -948,6 +1138,40 @@ class AsyncDiscoverResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_ARGUMENTS.check(
+            air_date_gte,
+            air_date_lte,
+            first_air_date_year,
+            first_air_date_gte,
+            first_air_date_lte,
+            include_adult,
+            include_null_first_air_dates,
+            language,
+            page,
+            screened_theatrically,
+            timezone,
+            vote_average_gte,
+            vote_average_lte,
+            vote_count_gte,
+            vote_count_lte,
+            watch_region,
+            with_companies,
+            with_genres,
+            with_keywords,
+            with_networks,
+            with_origin_country,
+            with_original_language,
+            with_runtime_gte,
+            with_runtime_lte,
+            with_status,
+            with_watch_monetization_types,
+            with_watch_providers,
+            without_companies,
+            without_genres,
+            without_keywords,
+            without_watch_providers,
+            with_type,
+        )
         return self._client._request_page(
             "GET",
             "/3/discover/tv",

@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     FindById,
 )
 
 __all__ = ["AsyncFindResource", "FindResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_BY_ID_ARGUMENTS = ArgumentTypes(
+    "find.by_id",
+    external_id="str",
+    language="str",
+)
 
 
 class FindResource(SyncResource):
@@ -78,6 +86,10 @@ class FindResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _BY_ID_ARGUMENTS.check(
+            external_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/find/{external_id}",
@@ -167,6 +179,10 @@ class AsyncFindResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _BY_ID_ARGUMENTS.check(
+            external_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/find/{external_id}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     MovieSummary,
@@ -19,6 +20,26 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncGuestSessionsResource", "GuestSessionsResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_RATED_MOVIES_ARGUMENTS = ArgumentTypes(
+    "guest_sessions.rated_movies",
+    guest_session_id="str",
+    language="str",
+    page="int",
+)
+_RATED_TV_ARGUMENTS = ArgumentTypes(
+    "guest_sessions.rated_tv",
+    guest_session_id="str",
+    language="str",
+    page="int",
+)
+_RATED_TV_EPISODES_ARGUMENTS = ArgumentTypes(
+    "guest_sessions.rated_tv_episodes",
+    guest_session_id="str",
+    language="str",
+    page="int",
+)
 
 
 class GuestSessionsResource(SyncResource):
@@ -84,6 +105,11 @@ class GuestSessionsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_MOVIES_ARGUMENTS.check(
+            guest_session_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/guest_session/{guest_session_id}/rated/movies",
@@ -164,6 +190,11 @@ class GuestSessionsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_ARGUMENTS.check(
+            guest_session_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/guest_session/{guest_session_id}/rated/tv",
@@ -244,6 +275,11 @@ class GuestSessionsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_EPISODES_ARGUMENTS.check(
+            guest_session_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/guest_session/{guest_session_id}/rated/tv/episodes",
@@ -328,6 +364,11 @@ class AsyncGuestSessionsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_MOVIES_ARGUMENTS.check(
+            guest_session_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/guest_session/{guest_session_id}/rated/movies",
@@ -408,6 +449,11 @@ class AsyncGuestSessionsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_ARGUMENTS.check(
+            guest_session_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/guest_session/{guest_session_id}/rated/tv",
@@ -488,6 +534,11 @@ class AsyncGuestSessionsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_EPISODES_ARGUMENTS.check(
+            guest_session_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/guest_session/{guest_session_id}/rated/tv/episodes",

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     AccountStates,
@@ -36,6 +37,128 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncMoviesResource", "MoviesResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ACCOUNT_STATES_ARGUMENTS = ArgumentTypes(
+    "movies.account_states",
+    movie_id="int",
+    session_id="str",
+    guest_session_id="str",
+)
+_ADD_RATING_ARGUMENTS = ArgumentTypes(
+    "movies.add_rating",
+    movie_id="int",
+    value="float",
+    guest_session_id="str",
+    session_id="str",
+)
+_ALTERNATIVE_TITLES_ARGUMENTS = ArgumentTypes(
+    "movies.alternative_titles",
+    movie_id="int",
+    country="str",
+)
+_CHANGES_ARGUMENTS = ArgumentTypes(
+    "movies.changes",
+    movie_id="int",
+    end_date="date",
+    page="int",
+    start_date="date",
+)
+_CREDITS_ARGUMENTS = ArgumentTypes(
+    "movies.credits",
+    movie_id="int",
+    language="str",
+)
+_DELETE_RATING_ARGUMENTS = ArgumentTypes(
+    "movies.delete_rating",
+    movie_id="int",
+    guest_session_id="str",
+    session_id="str",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "movies.details",
+    movie_id="int",
+    language="str",
+)
+_EXTERNAL_IDS_ARGUMENTS = ArgumentTypes(
+    "movies.external_ids",
+    movie_id="int",
+)
+_IMAGES_ARGUMENTS = ArgumentTypes(
+    "movies.images",
+    movie_id="int",
+    include_image_language="str",
+    language="str",
+)
+_KEYWORDS_ARGUMENTS = ArgumentTypes(
+    "movies.keywords",
+    movie_id="int",
+)
+_LISTS_ARGUMENTS = ArgumentTypes(
+    "movies.lists",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_NOW_PLAYING_ARGUMENTS = ArgumentTypes(
+    "movies.now_playing",
+    language="str",
+    page="int",
+    region="str",
+)
+_POPULAR_ARGUMENTS = ArgumentTypes(
+    "movies.popular",
+    language="str",
+    page="int",
+    region="str",
+)
+_RECOMMENDATIONS_ARGUMENTS = ArgumentTypes(
+    "movies.recommendations",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_RELEASE_DATES_ARGUMENTS = ArgumentTypes(
+    "movies.release_dates",
+    movie_id="int",
+)
+_REVIEWS_ARGUMENTS = ArgumentTypes(
+    "movies.reviews",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_SIMILAR_ARGUMENTS = ArgumentTypes(
+    "movies.similar",
+    movie_id="int",
+    language="str",
+    page="int",
+)
+_TOP_RATED_ARGUMENTS = ArgumentTypes(
+    "movies.top_rated",
+    language="str",
+    page="int",
+    region="str",
+)
+_TRANSLATIONS_ARGUMENTS = ArgumentTypes(
+    "movies.translations",
+    movie_id="int",
+)
+_UPCOMING_ARGUMENTS = ArgumentTypes(
+    "movies.upcoming",
+    language="str",
+    page="int",
+    region="str",
+)
+_VIDEOS_ARGUMENTS = ArgumentTypes(
+    "movies.videos",
+    movie_id="int",
+    language="str",
+)
+_WATCH_PROVIDERS_ARGUMENTS = ArgumentTypes(
+    "movies.watch_providers",
+    movie_id="int",
+)
 
 
 class MoviesResource(SyncResource):
@@ -93,6 +216,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ACCOUNT_STATES_ARGUMENTS.check(
+            movie_id,
+            session_id,
+            guest_session_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/account_states",
@@ -161,6 +289,12 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_RATING_ARGUMENTS.check(
+            movie_id,
+            value,
+            guest_session_id,
+            session_id,
+        )
         return self._client._request(
             "POST",
             "/3/movie/{movie_id}/rating",
@@ -222,6 +356,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALTERNATIVE_TITLES_ARGUMENTS.check(
+            movie_id,
+            country,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/alternative_titles",
@@ -286,6 +424,12 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            movie_id,
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/changes",
@@ -345,6 +489,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREDITS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/credits",
@@ -409,6 +557,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_RATING_ARGUMENTS.check(
+            movie_id,
+            guest_session_id,
+            session_id,
+        )
         return self._client._request(
             "DELETE",
             "/3/movie/{movie_id}/rating",
@@ -494,6 +647,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}",
@@ -563,6 +720,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/external_ids",
@@ -621,6 +781,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            movie_id,
+            include_image_language,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/images",
@@ -636,7 +801,7 @@ class MoviesResource(SyncResource):
 
     def keywords(
         self,
-        movie_id: str,
+        movie_id: int,
     ) -> MovieKeywords:
         """Keywords.
 
@@ -644,7 +809,7 @@ class MoviesResource(SyncResource):
 
         Parameters
         ----------
-        movie_id : str
+        movie_id : int
             TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
@@ -671,6 +836,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _KEYWORDS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/keywords",
@@ -762,6 +930,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/lists",
@@ -825,6 +998,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _NOW_PLAYING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/now_playing",
@@ -886,6 +1064,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _POPULAR_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/popular",
@@ -948,6 +1131,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RECOMMENDATIONS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/recommendations",
@@ -998,6 +1186,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RELEASE_DATES_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/release_dates",
@@ -1058,6 +1249,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _REVIEWS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/reviews",
@@ -1122,6 +1318,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _SIMILAR_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/similar",
@@ -1185,6 +1386,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TOP_RATED_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/top_rated",
@@ -1233,6 +1439,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/translations",
@@ -1292,6 +1501,11 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPCOMING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/upcoming",
@@ -1348,6 +1562,10 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _VIDEOS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/videos",
@@ -1397,6 +1615,9 @@ class MoviesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCH_PROVIDERS_ARGUMENTS.check(
+            movie_id,
+        )
         return self._client._request(
             "GET",
             "/3/movie/{movie_id}/watch/providers",
@@ -1462,6 +1683,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ACCOUNT_STATES_ARGUMENTS.check(
+            movie_id,
+            session_id,
+            guest_session_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/account_states",
@@ -1530,6 +1756,12 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_RATING_ARGUMENTS.check(
+            movie_id,
+            value,
+            guest_session_id,
+            session_id,
+        )
         return await self._client._request(
             "POST",
             "/3/movie/{movie_id}/rating",
@@ -1591,6 +1823,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALTERNATIVE_TITLES_ARGUMENTS.check(
+            movie_id,
+            country,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/alternative_titles",
@@ -1655,6 +1891,12 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            movie_id,
+            end_date,
+            page,
+            start_date,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/changes",
@@ -1714,6 +1956,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREDITS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/credits",
@@ -1778,6 +2024,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_RATING_ARGUMENTS.check(
+            movie_id,
+            guest_session_id,
+            session_id,
+        )
         return await self._client._request(
             "DELETE",
             "/3/movie/{movie_id}/rating",
@@ -1863,6 +2114,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}",
@@ -1932,6 +2187,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/external_ids",
@@ -1990,6 +2248,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            movie_id,
+            include_image_language,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/images",
@@ -2005,7 +2268,7 @@ class AsyncMoviesResource(AsyncResource):
 
     async def keywords(
         self,
-        movie_id: str,
+        movie_id: int,
     ) -> MovieKeywords:
         """Keywords.
 
@@ -2013,7 +2276,7 @@ class AsyncMoviesResource(AsyncResource):
 
         Parameters
         ----------
-        movie_id : str
+        movie_id : int
             TMDB's id of the movie, e.g. 550 for Fight Club (``result.id`` of a movie search).
 
         Returns
@@ -2040,6 +2303,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _KEYWORDS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/keywords",
@@ -2131,6 +2397,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/lists",
@@ -2194,6 +2465,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _NOW_PLAYING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/now_playing",
@@ -2255,6 +2531,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _POPULAR_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/popular",
@@ -2317,6 +2598,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RECOMMENDATIONS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/recommendations",
@@ -2367,6 +2653,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RELEASE_DATES_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/release_dates",
@@ -2427,6 +2716,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _REVIEWS_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/reviews",
@@ -2491,6 +2785,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _SIMILAR_ARGUMENTS.check(
+            movie_id,
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/{movie_id}/similar",
@@ -2554,6 +2853,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TOP_RATED_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/top_rated",
@@ -2602,6 +2906,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/translations",
@@ -2661,6 +2968,11 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPCOMING_ARGUMENTS.check(
+            language,
+            page,
+            region,
+        )
         return self._client._request_page(
             "GET",
             "/3/movie/upcoming",
@@ -2717,6 +3029,10 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _VIDEOS_ARGUMENTS.check(
+            movie_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/videos",
@@ -2766,6 +3082,9 @@ class AsyncMoviesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCH_PROVIDERS_ARGUMENTS.check(
+            movie_id,
+        )
         return await self._client._request(
             "GET",
             "/3/movie/{movie_id}/watch/providers",

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     Changes,
@@ -27,6 +28,57 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncPeopleResource", "PeopleResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_CHANGES_ARGUMENTS = ArgumentTypes(
+    "people.changes",
+    person_id="int",
+    end_date="date",
+    page="int",
+    start_date="date",
+)
+_COMBINED_CREDITS_ARGUMENTS = ArgumentTypes(
+    "people.combined_credits",
+    person_id="int",
+    language="str",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "people.details",
+    person_id="int",
+    language="str",
+)
+_EXTERNAL_IDS_ARGUMENTS = ArgumentTypes(
+    "people.external_ids",
+    person_id="int",
+)
+_IMAGES_ARGUMENTS = ArgumentTypes(
+    "people.images",
+    person_id="int",
+)
+_MOVIE_CREDITS_ARGUMENTS = ArgumentTypes(
+    "people.movie_credits",
+    person_id="int",
+    language="str",
+)
+_POPULAR_ARGUMENTS = ArgumentTypes(
+    "people.popular",
+    language="str",
+    page="int",
+)
+_TAGGED_IMAGES_ARGUMENTS = ArgumentTypes(
+    "people.tagged_images",
+    person_id="int",
+    page="int",
+)
+_TRANSLATIONS_ARGUMENTS = ArgumentTypes(
+    "people.translations",
+    person_id="int",
+)
+_TV_CREDITS_ARGUMENTS = ArgumentTypes(
+    "people.tv_credits",
+    person_id="int",
+    language="str",
+)
 
 
 class PeopleResource(SyncResource):
@@ -84,6 +136,12 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            person_id,
+            end_date,
+            page,
+            start_date,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/changes",
@@ -100,7 +158,7 @@ class PeopleResource(SyncResource):
 
     def combined_credits(
         self,
-        person_id: str,
+        person_id: int,
         *,
         language: str | None = None,
     ) -> PersonCombinedCredits:
@@ -110,7 +168,7 @@ class PeopleResource(SyncResource):
 
         Parameters
         ----------
-        person_id : str
+        person_id : int
             TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
             Language of the translated fields (titles, overviews), as an ISO 639-1 code
@@ -143,6 +201,10 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _COMBINED_CREDITS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/combined_credits",
@@ -218,6 +280,10 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}",
@@ -280,6 +346,9 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            person_id,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/external_ids",
@@ -326,6 +395,9 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            person_id,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/images",
@@ -413,6 +485,10 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_CREDITS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/movie_credits",
@@ -471,6 +547,10 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _POPULAR_ARGUMENTS.check(
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/person/popular",
@@ -527,6 +607,10 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TAGGED_IMAGES_ARGUMENTS.check(
+            person_id,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/person/{person_id}/tagged_images",
@@ -576,6 +660,9 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            person_id,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/translations",
@@ -630,6 +717,10 @@ class PeopleResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_CREDITS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/person/{person_id}/tv_credits",
@@ -698,6 +789,12 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            person_id,
+            end_date,
+            page,
+            start_date,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/changes",
@@ -714,7 +811,7 @@ class AsyncPeopleResource(AsyncResource):
 
     async def combined_credits(
         self,
-        person_id: str,
+        person_id: int,
         *,
         language: str | None = None,
     ) -> PersonCombinedCredits:
@@ -724,7 +821,7 @@ class AsyncPeopleResource(AsyncResource):
 
         Parameters
         ----------
-        person_id : str
+        person_id : int
             TMDB's id of the person, e.g. 287 for Brad Pitt.
         language : str, optional
             Language of the translated fields (titles, overviews), as an ISO 639-1 code
@@ -757,6 +854,10 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _COMBINED_CREDITS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/combined_credits",
@@ -832,6 +933,10 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}",
@@ -894,6 +999,9 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            person_id,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/external_ids",
@@ -940,6 +1048,9 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            person_id,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/images",
@@ -1027,6 +1138,10 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_CREDITS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/movie_credits",
@@ -1085,6 +1200,10 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _POPULAR_ARGUMENTS.check(
+            language,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/person/popular",
@@ -1141,6 +1260,10 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TAGGED_IMAGES_ARGUMENTS.check(
+            person_id,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/3/person/{person_id}/tagged_images",
@@ -1190,6 +1313,9 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            person_id,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/translations",
@@ -1244,6 +1370,10 @@ class AsyncPeopleResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_CREDITS_ARGUMENTS.check(
+            person_id,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/person/{person_id}/tv_credits",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     MediaResult,
@@ -21,6 +22,24 @@ from ..models import (
 from ..pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncTrendingResource", "TrendingResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ALL_ARGUMENTS = ArgumentTypes(
+    "trending.all",
+    language="str",
+)
+_MOVIES_ARGUMENTS = ArgumentTypes(
+    "trending.movies",
+    language="str",
+)
+_PEOPLE_ARGUMENTS = ArgumentTypes(
+    "trending.people",
+    language="str",
+)
+_TV_ARGUMENTS = ArgumentTypes(
+    "trending.tv",
+    language="str",
+)
 
 
 class TrendingResource(SyncResource):
@@ -74,6 +93,9 @@ class TrendingResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALL_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/all/{time_window}",
@@ -140,6 +162,9 @@ class TrendingResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIES_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/movie/{time_window}",
@@ -206,6 +231,9 @@ class TrendingResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _PEOPLE_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/person/{time_window}",
@@ -272,6 +300,9 @@ class TrendingResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/tv/{time_window}",
@@ -342,6 +373,9 @@ class AsyncTrendingResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ALL_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/all/{time_window}",
@@ -408,6 +442,9 @@ class AsyncTrendingResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIES_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/movie/{time_window}",
@@ -474,6 +511,9 @@ class AsyncTrendingResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _PEOPLE_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/person/{time_window}",
@@ -540,6 +580,9 @@ class AsyncTrendingResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_ARGUMENTS.check(
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/3/trending/tv/{time_window}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from .._params import ArgumentTypes
 from .._resource import AsyncResource, SyncResource
 from ..models import (
     AccountStates,
@@ -22,6 +23,79 @@ from ..models import (
 )
 
 __all__ = ["AsyncTvEpisodesResource", "TvEpisodesResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ACCOUNT_STATES_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.account_states",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    session_id="str",
+    guest_session_id="str",
+)
+_ADD_RATING_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.add_rating",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    value="float",
+    guest_session_id="str",
+    session_id="str",
+)
+_CHANGES_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.changes",
+    episode_id="int",
+)
+_CREDITS_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.credits",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    language="str",
+)
+_DELETE_RATING_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.delete_rating",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    guest_session_id="str",
+    session_id="str",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.details",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    language="str",
+)
+_EXTERNAL_IDS_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.external_ids",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+)
+_IMAGES_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.images",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    include_image_language="str",
+    language="str",
+)
+_TRANSLATIONS_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.translations",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+)
+_VIDEOS_ARGUMENTS = ArgumentTypes(
+    "tv_episodes.videos",
+    series_id="int",
+    season_number="int",
+    episode_number="int",
+    include_video_language="str",
+    language="str",
+)
 
 
 class TvEpisodesResource(SyncResource):
@@ -86,6 +160,13 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ACCOUNT_STATES_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            session_id,
+            guest_session_id,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/account_states",
@@ -163,6 +244,14 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_RATING_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            value,
+            guest_session_id,
+            session_id,
+        )
         return self._client._request(
             "POST",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/rating",
@@ -219,6 +308,9 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            episode_id,
+        )
         return self._client._request(
             "GET",
             "/3/tv/episode/{episode_id}/changes",
@@ -280,6 +372,12 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREDITS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/credits",
@@ -353,6 +451,13 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_RATING_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            guest_session_id,
+            session_id,
+        )
         return self._client._request(
             "DELETE",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/rating",
@@ -429,6 +534,12 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}",
@@ -458,7 +569,7 @@ class TvEpisodesResource(SyncResource):
         self,
         series_id: int,
         season_number: int,
-        episode_number: str,
+        episode_number: int,
     ) -> TvEpisodeExternalIds:
         """Get a list of external IDs that have been added to a TV episode.
 
@@ -470,7 +581,7 @@ class TvEpisodesResource(SyncResource):
             TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
             Number of the season within the series; 0 holds the specials.
-        episode_number : str
+        episode_number : int
             Number of the episode within its season, from 1.
 
         Returns
@@ -498,6 +609,11 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids",
@@ -565,6 +681,13 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            include_image_language,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/images",
@@ -624,6 +747,11 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations",
@@ -691,6 +819,13 @@ class TvEpisodesResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _VIDEOS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            include_video_language,
+            language,
+        )
         return self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos",
@@ -769,6 +904,13 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ACCOUNT_STATES_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            session_id,
+            guest_session_id,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/account_states",
@@ -846,6 +988,14 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_RATING_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            value,
+            guest_session_id,
+            session_id,
+        )
         return await self._client._request(
             "POST",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/rating",
@@ -902,6 +1052,9 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CHANGES_ARGUMENTS.check(
+            episode_id,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/episode/{episode_id}/changes",
@@ -963,6 +1116,12 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREDITS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/credits",
@@ -1036,6 +1195,13 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_RATING_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            guest_session_id,
+            session_id,
+        )
         return await self._client._request(
             "DELETE",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/rating",
@@ -1112,6 +1278,12 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}",
@@ -1141,7 +1313,7 @@ class AsyncTvEpisodesResource(AsyncResource):
         self,
         series_id: int,
         season_number: int,
-        episode_number: str,
+        episode_number: int,
     ) -> TvEpisodeExternalIds:
         """Get a list of external IDs that have been added to a TV episode.
 
@@ -1153,7 +1325,7 @@ class AsyncTvEpisodesResource(AsyncResource):
             TMDB's id of the TV series, e.g. 1399 for Game of Thrones.
         season_number : int
             Number of the season within the series; 0 holds the specials.
-        episode_number : str
+        episode_number : int
             Number of the episode within its season, from 1.
 
         Returns
@@ -1181,6 +1353,11 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _EXTERNAL_IDS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids",
@@ -1248,6 +1425,13 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _IMAGES_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            include_image_language,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/images",
@@ -1307,6 +1491,11 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TRANSLATIONS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations",
@@ -1374,6 +1563,13 @@ class AsyncTvEpisodesResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _VIDEOS_ARGUMENTS.check(
+            series_id,
+            season_number,
+            episode_number,
+            include_video_language,
+            language,
+        )
         return await self._client._request(
             "GET",
             "/3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos",

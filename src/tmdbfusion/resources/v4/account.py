@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..._params import ArgumentTypes
 from ..._resource import AsyncResource, SyncResource
 from ...models.v4 import (
     ListSummary,
@@ -23,6 +24,61 @@ from ...models.v4 import (
 from ...pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncAccountResource", "AccountResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_FAVORITE_MOVIES_ARGUMENTS = ArgumentTypes(
+    "v4.account.favorite_movies",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_FAVORITE_TV_ARGUMENTS = ArgumentTypes(
+    "v4.account.favorite_tv",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_LISTS_ARGUMENTS = ArgumentTypes(
+    "v4.account.lists",
+    account_object_id="str",
+    page="int",
+)
+_MOVIE_RECOMMENDATIONS_ARGUMENTS = ArgumentTypes(
+    "v4.account.movie_recommendations",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_RATED_MOVIES_ARGUMENTS = ArgumentTypes(
+    "v4.account.rated_movies",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_RATED_TV_ARGUMENTS = ArgumentTypes(
+    "v4.account.rated_tv",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_TV_RECOMMENDATIONS_ARGUMENTS = ArgumentTypes(
+    "v4.account.tv_recommendations",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_WATCHLIST_MOVIES_ARGUMENTS = ArgumentTypes(
+    "v4.account.watchlist_movies",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
+_WATCHLIST_TV_ARGUMENTS = ArgumentTypes(
+    "v4.account.watchlist_tv",
+    account_object_id="str",
+    page="int",
+    language="str",
+)
 
 
 class AccountResource(SyncResource):
@@ -83,6 +139,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_MOVIES_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/favorites",
@@ -158,6 +219,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_TV_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/favorites",
@@ -224,6 +290,10 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            account_object_id,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/lists",
@@ -291,6 +361,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_RECOMMENDATIONS_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/recommendations",
@@ -366,6 +441,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_MOVIES_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/rated",
@@ -443,6 +523,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/rated",
@@ -520,6 +605,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_RECOMMENDATIONS_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/recommendations",
@@ -595,6 +685,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_MOVIES_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/watchlist",
@@ -670,6 +765,11 @@ class AccountResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_TV_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/watchlist",
@@ -749,6 +849,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_MOVIES_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/favorites",
@@ -824,6 +929,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _FAVORITE_TV_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/favorites",
@@ -890,6 +1000,10 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _LISTS_ARGUMENTS.check(
+            account_object_id,
+            page,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/lists",
@@ -957,6 +1071,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _MOVIE_RECOMMENDATIONS_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/recommendations",
@@ -1032,6 +1151,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_MOVIES_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/rated",
@@ -1109,6 +1233,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _RATED_TV_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/rated",
@@ -1186,6 +1315,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _TV_RECOMMENDATIONS_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/recommendations",
@@ -1261,6 +1395,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_MOVIES_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/movie/watchlist",
@@ -1336,6 +1475,11 @@ class AsyncAccountResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _WATCHLIST_TV_ARGUMENTS.check(
+            account_object_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/account/{account_object_id}/tv/watchlist",

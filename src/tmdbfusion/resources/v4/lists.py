@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from ..._params import ArgumentTypes
 from ..._resource import AsyncResource, SyncResource
 from ...models.v4 import (
     ListCleared,
@@ -21,6 +22,57 @@ from ...models.v4 import (
 from ...pagination import AsyncPager, SyncPage
 
 __all__ = ["AsyncListsResource", "ListsResource"]
+
+# What each method's arguments must be, worked out once: a wrong type is refused before sending.
+_ADD_ITEMS_ARGUMENTS = ArgumentTypes(
+    "v4.lists.add_items",
+    list_id="int",
+    items="items",
+)
+_CLEAR_ARGUMENTS = ArgumentTypes(
+    "v4.lists.clear",
+    list_id="int",
+)
+_CREATE_ARGUMENTS = ArgumentTypes(
+    "v4.lists.create",
+    name="str",
+    iso_639_1="str",
+    iso_3166_1="str",
+    description="str",
+    public="bool",
+)
+_DELETE_ARGUMENTS = ArgumentTypes(
+    "v4.lists.delete",
+    list_id="int",
+)
+_DETAILS_ARGUMENTS = ArgumentTypes(
+    "v4.lists.details",
+    list_id="int",
+    page="int",
+    language="str",
+)
+_ITEM_STATUS_ARGUMENTS = ArgumentTypes(
+    "v4.lists.item_status",
+    list_id="int",
+    media_id="int",
+)
+_REMOVE_ITEMS_ARGUMENTS = ArgumentTypes(
+    "v4.lists.remove_items",
+    list_id="int",
+    items="items",
+)
+_UPDATE_ARGUMENTS = ArgumentTypes(
+    "v4.lists.update",
+    list_id="int",
+    name="str",
+    description="str",
+    public="bool",
+)
+_UPDATE_ITEMS_ARGUMENTS = ArgumentTypes(
+    "v4.lists.update_items",
+    list_id="int",
+    items="items",
+)
 
 
 class ListsResource(SyncResource):
@@ -75,6 +127,10 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_ITEMS_ARGUMENTS.check(
+            list_id,
+            items,
+        )
         return self._client._request(
             "POST",
             "/4/list/{list_id}/items",
@@ -126,6 +182,9 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CLEAR_ARGUMENTS.check(
+            list_id,
+        )
         return self._client._request(
             "GET",
             "/4/list/{list_id}/clear",
@@ -187,6 +246,13 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREATE_ARGUMENTS.check(
+            name,
+            iso_639_1,
+            iso_3166_1,
+            description,
+            public,
+        )
         return self._client._request(
             "POST",
             "/4/list",
@@ -239,6 +305,9 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_ARGUMENTS.check(
+            list_id,
+        )
         return self._client._request(
             "DELETE",
             "/4/list/{list_id}",
@@ -303,6 +372,11 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            list_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/list/{list_id}",
@@ -365,6 +439,10 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ITEM_STATUS_ARGUMENTS.check(
+            list_id,
+            media_id,
+        )
         return self._client._request(
             "GET",
             "/4/list/{list_id}/item_status",
@@ -430,6 +508,10 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _REMOVE_ITEMS_ARGUMENTS.check(
+            list_id,
+            items,
+        )
         return self._client._request(
             "DELETE",
             "/4/list/{list_id}/items",
@@ -514,6 +596,12 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPDATE_ARGUMENTS.check(
+            list_id,
+            name,
+            description,
+            public,
+        )
         return self._client._request(
             "PUT",
             "/4/list/{list_id}",
@@ -588,6 +676,10 @@ class ListsResource(SyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPDATE_ITEMS_ARGUMENTS.check(
+            list_id,
+            items,
+        )
         return self._client._request(
             "PUT",
             "/4/list/{list_id}/items",
@@ -654,6 +746,10 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ADD_ITEMS_ARGUMENTS.check(
+            list_id,
+            items,
+        )
         return await self._client._request(
             "POST",
             "/4/list/{list_id}/items",
@@ -705,6 +801,9 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CLEAR_ARGUMENTS.check(
+            list_id,
+        )
         return await self._client._request(
             "GET",
             "/4/list/{list_id}/clear",
@@ -766,6 +865,13 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _CREATE_ARGUMENTS.check(
+            name,
+            iso_639_1,
+            iso_3166_1,
+            description,
+            public,
+        )
         return await self._client._request(
             "POST",
             "/4/list",
@@ -818,6 +924,9 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DELETE_ARGUMENTS.check(
+            list_id,
+        )
         return await self._client._request(
             "DELETE",
             "/4/list/{list_id}",
@@ -882,6 +991,11 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _DETAILS_ARGUMENTS.check(
+            list_id,
+            page,
+            language,
+        )
         return self._client._request_page(
             "GET",
             "/4/list/{list_id}",
@@ -944,6 +1058,10 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _ITEM_STATUS_ARGUMENTS.check(
+            list_id,
+            media_id,
+        )
         return await self._client._request(
             "GET",
             "/4/list/{list_id}/item_status",
@@ -1009,6 +1127,10 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _REMOVE_ITEMS_ARGUMENTS.check(
+            list_id,
+            items,
+        )
         return await self._client._request(
             "DELETE",
             "/4/list/{list_id}/items",
@@ -1093,6 +1215,12 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPDATE_ARGUMENTS.check(
+            list_id,
+            name,
+            description,
+            public,
+        )
         return await self._client._request(
             "PUT",
             "/4/list/{list_id}",
@@ -1167,6 +1295,10 @@ class AsyncListsResource(AsyncResource):
         TypeError
             Before sending, when an argument has the wrong type.
         """
+        _UPDATE_ITEMS_ARGUMENTS.check(
+            list_id,
+            items,
+        )
         return await self._client._request(
             "PUT",
             "/4/list/{list_id}/items",
