@@ -70,7 +70,8 @@ class TMDBClient(SyncNamespaces, SyncUserAccess, ClientCore):
     region : str or None
         Default for every ``region`` parameter left as None, e.g. ``"US"``.
     timeout : float
-        Seconds allowed for connecting and for each read or write.
+        Seconds allowed for each attempt as a whole: connecting, sending and
+        every read (each retry gets its own).
     max_retries : int
         Extra attempts on rate limiting, 5xx errors, timeouts and broken
         connections (for writes that are not idempotent, only on 429 and when the
@@ -276,37 +277,10 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
 
     Parameters
     ----------
-    credential : str or None
-        A v4 API Read Access Token (sent as ``Authorization: Bearer``) or a v3
-        API key (sent as the ``api_key`` query parameter); which one is told
-        from its shape.  When no credential is given at all, the
-        ``TMDB_ACCESS_TOKEN`` and then the ``TMDB_API_KEY`` environment
-        variables are used.
-    api_key : str or None
-        A v3 API key, given explicitly.
-    access_token : str or None
-        A v4 API Read Access Token, given explicitly.
-    base_url : str
-        Scheme and host of the API.
-    language : str or None
-        Default for every ``language`` parameter left as None, e.g. ``"en-US"``.
-    region : str or None
-        Default for every ``region`` parameter left as None, e.g. ``"US"``.
-    timeout : float
-        Seconds allowed for connecting and for each read or write.
-    max_retries : int
-        Extra attempts on rate limiting, 5xx errors, timeouts and broken
-        connections (for writes that are not idempotent, only on 429 and when the
-        request cannot have been sent); 0 disables retrying.
-    rate_limit : float or None
-        Requests per second for all calls of this client together, threads and
-        tasks alike (TMDB allows about 50 per IP); None does not pace.
-    pacing : PacingBudget or None
-        A budget of request slots to share instead, e.g. between processes; see
-        :class:`tmdbfusion.PacingBudget`.  Not together with ``rate_limit``.
-    max_response_bytes : int
-        Largest response body accepted, after decompression (50 MB by default);
-        a larger one raises ``ResponseTooLargeError`` without being held in memory.
+    credential, api_key, access_token, base_url, language, region, timeout, max_retries
+        As for :class:`TMDBClient`.
+    rate_limit, pacing, max_response_bytes
+        As for :class:`TMDBClient`: pacing is shared by every task of the client.
     max_connections, max_keepalive_connections : int or None
         Connection pool limits of the HTTP client created here (aiohttp keeps
         idle connections up to ``max_connections`` for 15 s, so it does not
