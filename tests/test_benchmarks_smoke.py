@@ -35,7 +35,9 @@ from benchmarks.timing import QUICK
 def assert_printable(figures: list[Figure], *, judged: int) -> None:
     assert sum(figure.target is not None for figure in figures) == judged
     for figure in figures:
-        assert math.isfinite(figure.value) and figure.value > 0, figure
+        # A share of CPU time can measure 0 on a busy machine (noise is clamped, never negative).
+        floor_ok = figure.value >= 0 if figure.unit == "%" else figure.value > 0
+        assert math.isfinite(figure.value) and floor_ok, figure
         assert figure.result in {"PASS", "FAIL", "info"}
         assert figure.measured
 
