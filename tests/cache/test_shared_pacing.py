@@ -39,8 +39,15 @@ _WORKER = textwrap.dedent(
         return {"rate_limit": rate}
 
     shares = [calls // parallel + (i < calls % parallel) for i in range(parallel)]
+
+    def ready():
+        # Every worker starts sending at once, when the test says so.
+        print("ready", flush=True)
+        sys.stdin.readline()
+
     if kind == "sync":
         with TMDBClient(base_url=base_url, api_key=api_key, **options()) as client:
+            ready()
             def work(count):
                 for _ in range(count):
                     client.configuration.primary_translations()
@@ -52,6 +59,7 @@ _WORKER = textwrap.dedent(
     else:
         async def main():
             async with AsyncTMDBClient(base_url=base_url, api_key=api_key, **options()) as client:
+                ready()
                 async def work(count):
                     for _ in range(count):
                         await client.configuration.primary_translations()
@@ -113,14 +121,27 @@ def run_workers(
         return [sys.executable, "-c", _WORKER, tmdb.url, API_KEY, *options]
 
     workers = [
-        subprocess.Popen(command(kind), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            command(kind),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for kind in kinds
     ]
     for worker in workers:
+        assert worker.stdout is not None
+        assert worker.stdout.readline().strip() == "ready", worker.communicate()[1]
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    for worker in workers:
         out, err = worker.communicate(timeout=50)
-        assert worker.returncode == 0, err.decode()
-        assert out.decode().strip() == "done"
-        assert API_KEY not in (out + err).decode()
+        assert worker.returncode == 0, err
+        assert out.strip() == "done"
+        assert API_KEY not in out + err
 
 
 # Starting Python processes on a loaded machine takes a while.
@@ -133,12 +154,13 @@ def test_processes_sharing_one_budget_stay_within_its_rate_together(
     run_workers(tmdb, redis_url, mode="shared", rate=rate, kinds=kinds, calls=calls)
     total = calls * len(kinds)
     assert len(arrivals.times) == total == len(tmdb.requests)
-    # In any one second: the rate, plus the slot of the second's first edge, plus slack for
-    # requests sent on time that the loaded machine delivered late (and so bunched up).
-    assert most_in_any_window(arrivals.times, 1.0) <= rate + 3
-    # Together they cannot have been faster than the budget allows.
+    # In any one (or two) seconds: the rate, plus slack for requests sent on time that the
+    # loaded machine delivered late, so that they bunched up with the next ones.
+    assert most_in_any_window(arrivals.times, 1.0) <= rate + 5
+    assert most_in_any_window(arrivals.times, 2.0) <= 2 * rate + 5
+    # Together they cannot have been much faster than the budget allows.
     span = max(arrivals.times) - min(arrivals.times)
-    assert span >= (total - 1) / rate * 0.9
+    assert span >= (total - 1) / rate * 0.85
 
 
 # Starting Python processes on a loaded machine takes a while.
@@ -146,12 +168,12 @@ def test_processes_sharing_one_budget_stay_within_its_rate_together(
 def test_without_the_shared_budget_the_same_processes_exceed_the_rate(
     tmdb: FakeTMDB, redis_url: str, arrivals: ArrivalLog
 ) -> None:
-    # The measurement above can fail: each process pacing alone sends four times the rate.
+    # The measurement above can fail: pacing alone, each process sends at the rate, four together.
     rate, calls = 20.0, 15
     kinds = ["sync", "sync", "async", "async"]
     run_workers(tmdb, redis_url, mode="local", rate=rate, kinds=kinds, calls=calls)
     assert len(arrivals.times) == calls * len(kinds)
-    assert most_in_any_window(arrivals.times, 1.0) > rate + 3
+    assert most_in_any_window(arrivals.times, 2.0) > 2 * rate + 5
 
 
 _PAUSED_WORKER = textwrap.dedent(
