@@ -189,6 +189,10 @@ class RedisPacingBudget:
         kept short, since the async client waits for ``reserve`` in its event loop.
     cooldown : float
         Seconds to pace locally after Redis failed, before trying it again.
+    clock : Callable[[], float]
+        Monotonic seconds for the local fallback and the cool-down (Redis keeps its own).
+    random : Callable[[], float]
+        Jitter source in ``[0, 1)``, spreading the callers released at the end of a pause.
 
     Raises
     ------
@@ -246,6 +250,14 @@ class RedisPacingBudget:
         self._healthy = True
         self._failed_at = 0.0
         self._paused_until = -math.inf
+        try:
+            self._connection()  # does not connect yet, but parses the URL
+        except ValueError as exc:
+            password = urlsplit(url).password
+            reason = str(exc).replace(password, "***") if password else str(exc)
+            raise ValueError(
+                f"url {_redacted_url(url)!r} is not a usable Redis URL: {reason}"
+            ) from None
 
     def __repr__(self) -> str:
         # The URL may carry a password.

@@ -364,6 +364,7 @@ def test_the_budget_and_the_cache_share_one_redis(tmdb: FakeTMDB, redis_url: str
     [
         ((None, 40), TypeError, "url must be a Redis URL string"),
         (("http://127.0.0.1:6379", 40), ValueError, "beginning redis://"),
+        (("redis://127.0.0.1:port/0", 40), ValueError, "is not a usable Redis URL"),
         (("redis://127.0.0.1:6379/0", None), TypeError, "rate must be a number"),
         (("redis://127.0.0.1:6379/0", "40"), TypeError, "rate must be a number"),
         (("redis://127.0.0.1:6379/0", True), TypeError, "rate must be a number"),
@@ -397,10 +398,13 @@ def test_bad_options_get_a_clear_typed_error(
         RedisPacingBudget("redis://127.0.0.1:6379/0", 40, **options)
 
 
-def test_a_password_in_a_bad_url_is_not_repeated() -> None:
+@pytest.mark.parametrize(
+    "url", ["http://:hunter2-pw@127.0.0.1:6379", "redis://:hunter2-pw@127.0.0.1:port/0"]
+)
+def test_a_password_in_a_bad_url_is_not_repeated(url: str) -> None:
     with pytest.raises(ValueError) as raised:
-        RedisPacingBudget("http://:hunter2-pw@127.0.0.1:6379", 40)
-    assert "hunter2-pw" not in str(raised.value)
+        RedisPacingBudget(url, 40)
+    assert "hunter2-pw" not in str(raised.value) and "***" in str(raised.value)
 
 
 def test_rate_limit_and_a_shared_budget_are_one_or_the_other(redis_url: str) -> None:
