@@ -144,23 +144,29 @@ def run_workers(
         assert API_KEY not in out + err
 
 
+RATE, CALLS = 10.0, 10
+KINDS = ["sync", "sync", "async", "async"]  # four processes of three threads or tasks each
+# At the rate, a window holds RATE requests a second (one more at its edge).  A request sent on
+# time but delivered late, when the loaded machine starved its thread, bunches up with the ones
+# after it: the slack allows for deliveries up to half a second late.
+MOST_IN_ONE_SECOND = 1.5 * RATE
+MOST_IN_TWO_SECONDS = 2.5 * RATE
+
+
 # Starting Python processes on a loaded machine takes a while.
 @pytest.mark.timeout(180)
 def test_processes_sharing_one_budget_stay_within_its_rate_together(
     tmdb: FakeTMDB, redis_url: str, arrivals: ArrivalLog
 ) -> None:
-    rate, calls = 20.0, 15
-    kinds = ["sync", "sync", "async", "async"]  # four processes of three threads or tasks each
-    run_workers(tmdb, redis_url, mode="shared", rate=rate, kinds=kinds, calls=calls)
-    total = calls * len(kinds)
+    run_workers(tmdb, redis_url, mode="shared", rate=RATE, kinds=KINDS, calls=CALLS)
+    total = CALLS * len(KINDS)
     assert len(arrivals.times) == total == len(tmdb.requests)
-    # In any one (or two) seconds: the rate, plus slack for requests sent on time that the
-    # loaded machine delivered late, so that they bunched up with the next ones.
-    assert most_in_any_window(arrivals.times, 1.0) <= rate + 5
-    assert most_in_any_window(arrivals.times, 2.0) <= 2 * rate + 5
+    start = min(arrivals.times)
+    seen = [round(moment - start, 3) for moment in sorted(arrivals.times)]
+    assert most_in_any_window(arrivals.times, 1.0) <= MOST_IN_ONE_SECOND, seen
+    assert most_in_any_window(arrivals.times, 2.0) <= MOST_IN_TWO_SECONDS, seen
     # Together they cannot have been much faster than the budget allows.
-    span = max(arrivals.times) - min(arrivals.times)
-    assert span >= (total - 1) / rate * 0.85
+    assert seen[-1] >= (total - 1) / RATE * 0.85, seen
 
 
 # Starting Python processes on a loaded machine takes a while.
@@ -169,11 +175,9 @@ def test_without_the_shared_budget_the_same_processes_exceed_the_rate(
     tmdb: FakeTMDB, redis_url: str, arrivals: ArrivalLog
 ) -> None:
     # The measurement above can fail: pacing alone, each process sends at the rate, four together.
-    rate, calls = 20.0, 15
-    kinds = ["sync", "sync", "async", "async"]
-    run_workers(tmdb, redis_url, mode="local", rate=rate, kinds=kinds, calls=calls)
-    assert len(arrivals.times) == calls * len(kinds)
-    assert most_in_any_window(arrivals.times, 2.0) > 2 * rate + 5
+    run_workers(tmdb, redis_url, mode="local", rate=RATE, kinds=KINDS, calls=CALLS)
+    assert len(arrivals.times) == CALLS * len(KINDS)
+    assert most_in_any_window(arrivals.times, 2.0) > MOST_IN_TWO_SECONDS
 
 
 _PAUSED_WORKER = textwrap.dedent(
