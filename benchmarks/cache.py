@@ -4,6 +4,8 @@ Every variant is the SDK's own ``movies.details(550)``, ending with the decoded 
 cache it is a request to the local server (nginx, :mod:`benchmarks.nginx`) over a kept-alive
 connection; with a cache, warmed by one call, it is a lookup (key, read, entry and model decode)
 and no request.  Redis is a real ``redis-server`` on 127.0.0.1, started here when installed.
+For context, the same request paced by a :class:`~tmdbfusion.RedisPacingBudget` in that Redis
+(at a rate that never waits) shows what sharing a budget adds to each request.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from pathlib import Path
 from benchmarks.per_request import FAKE_API_KEY, MOVIE_ID, bench_server
 from benchmarks.report import Figure, at_most, compare
 from benchmarks.timing import Effort, interleaved
-from tmdbfusion import TMDBClient
+from tmdbfusion import RedisPacingBudget, TMDBClient
 
 SECTION = "Cache"
 REQUEST = "loopback request"
+PACED = "loopback request paced through Redis"
 #: A hit must cost at most this share of a request on the same machine.  Building the request
 #: (argument checks, the httpx request: about 50 µs) comes before the lookup and is paid by a
 #: hit too, which bounds the memory figure.
@@ -92,6 +95,15 @@ def run(effort: Effort) -> list[Figure]:
             cached = cached_clients[name] = client(spec)
             cached.movies.details(MOVIE_ID)  # warm: the timed calls are all hits
             variants[f"{name} hit"] = lambda cached=cached: cached.movies.details(MOVIE_ID)
+        budget: RedisPacingBudget | None = None
+        if redis_url is not None:
+            # A rate no run reaches: the figure is the budget's round trip, not any waiting.
+            budget = RedisPacingBudget(redis_url, rate=1e6, key="tmdbfusion:pacing:bench")
+            cleanup.callback(budget.close)
+            paced = cleanup.enter_context(
+                TMDBClient(api_key=FAKE_API_KEY, base_url=base_url, pacing=budget)
+            )
+            variants[PACED] = lambda: paced.movies.details(MOVIE_ID)
         expected = plain.movies.details(MOVIE_ID)
         for name, cached in cached_clients.items():
             if cached.movies.details(MOVIE_ID) != expected:
@@ -101,7 +113,9 @@ def run(effort: Effort) -> list[Figure]:
             stats = cached.cache.stats()
             if stats.misses != 1 or stats.errors:
                 raise AssertionError(f"the {name} cache missed during the benchmark: {stats}")
-    return [
+        if budget is not None and not budget.healthy:
+            raise AssertionError("the shared pacing budget lost its Redis during the benchmark")
+    figures = [
         compare(
             SECTION,
             f"movies.details({MOVIE_ID}): {name} hit / {REQUEST}",
@@ -113,6 +127,19 @@ def run(effort: Effort) -> list[Figure]:
         )
         for name in caches
     ]
+    if budget is not None:
+        figures.append(
+            compare(
+                SECTION,
+                f"movies.details({MOVIE_ID}): {PACED} / {REQUEST}",
+                samples,
+                PACED,
+                REQUEST,
+                None,
+                " per call",
+            )
+        )
+    return figures
 
 
 def method_note(effort: Effort) -> str:
@@ -122,6 +149,7 @@ def method_note(effort: Effort) -> str:
         "without a cache (a request to the local server over a kept-alive connection) and "
         "as a hit from each store, warmed by one call; every client is checked to have had "
         "exactly one miss. SQLite is a file in a temporary folder (WAL mode); Redis is a "
-        "redis-server started on 127.0.0.1 for the run. Variants run in turn, "
+        "redis-server started on 127.0.0.1 for the run; the paced request takes its slot from "
+        "a RedisPacingBudget there, at a rate it never reaches. Variants run in turn, "
         f"{effort.rounds} rounds; a ratio is the median of the ratios within each round."
     )

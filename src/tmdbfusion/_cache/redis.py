@@ -1,8 +1,9 @@
 """The shared store: Redis, through the ``redis`` package, for several processes and machines.
 
 Each value is one Redis string with its own expiry, so Redis drops stale entries itself.  Keys
-all begin with ``tmdbfusion:``, which lets :meth:`RedisCache.clear` and :meth:`RedisCache.usage`
-leave other data in the same database alone.
+all begin with ``tmdbfusion:`` and the key format's version number, which lets
+:meth:`RedisCache.clear` and :meth:`RedisCache.usage` leave other data in the same database
+alone, the shared pacing budget (``tmdbfusion:pacing``) included.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RedisCache"]
 
-_MATCH = "tmdbfusion:*"
+# Cache keys of any format version (``tmdbfusion:1|...``), not other tmdbfusion keys.
+_MATCH = "tmdbfusion:[0-9]*"
 _BATCH = 500
 _INSTALL_HINT = (
     "cache= got a Redis URL, but the redis package is not installed; "
@@ -103,7 +105,7 @@ class RedisCache:
         pipe.execute()
 
     def clear(self) -> None:
-        """Delete every ``tmdbfusion:`` key of the database."""
+        """Delete every cache key (``tmdbfusion:<version>...``) of the database."""
         client = self._client()
         batch: list[Any] = []
         for key in client.scan_iter(match=_MATCH, count=_BATCH):
@@ -115,7 +117,7 @@ class RedisCache:
             client.unlink(*batch)
 
     def usage(self) -> CacheUsage:
-        """Count the ``tmdbfusion:`` keys and the bytes of their values."""
+        """Count the cache keys and the bytes of their values."""
         client = self._client()
         keys = list(client.scan_iter(match=_MATCH, count=_BATCH))
         size = 0
