@@ -22,8 +22,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import tmdbfusion
-from tmdbfusion import TMDBClient, bulk
+from tmdbfusion import RedisPacingBudget, TMDBClient, bulk
 from tmdbfusion.exceptions import MissingCredentialsError
 
 
@@ -55,9 +54,8 @@ def shard_ids(args: argparse.Namespace, k: int, n: int) -> Iterator[int]:
 
 def pacing_options(args: argparse.Namespace, shards: int) -> dict[str, Any]:
     """One budget in Redis for every shard; else each process paces alone at its share."""
-    budget = getattr(tmdbfusion, "RedisPacingBudget", None)
-    if args.redis and budget is not None and not args.per_process_rate:
-        return {"pacing": budget(args.redis, args.rate)}
+    if args.redis and not args.per_process_rate:
+        return {"pacing": RedisPacingBudget(args.redis, rate=args.rate)}
     return {"rate_limit": args.rate / shards}
 
 
