@@ -8,6 +8,7 @@ from typing import Any
 
 from tmdbfusion._client import TMDBClient
 from tmdbfusion._constants import ACCESS_TOKEN_ENV, API_KEY_ENV, DEFAULT_BASE_URL
+from tmdbfusion._pacing_redis import RedisPacingBudget
 from tmdbfusion.cli._output import Output
 
 __all__ = [
@@ -70,6 +71,15 @@ class Context:
             "rate_limit": self.args.rate_limit,
             "cache": self.args.cache,
         }
+        shared = getattr(self.args, "shared_rate", None)
+        if shared is not None:
+            if self.args.rate_limit is None:
+                raise CLIError("--shared-rate needs --rate-limit: the rate all processes share")
+            try:
+                settings["pacing"] = RedisPacingBudget(shared, rate=self.args.rate_limit)
+            except (TypeError, ValueError) as exc:
+                raise CLIError(f"--shared-rate: {exc}") from None
+            settings["rate_limit"] = None
         settings.update(options)
         return TMDBClient(**settings)
 
@@ -110,6 +120,12 @@ def global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default(None),
         metavar="PER_SECOND",
         help="requests per second at most (TMDB allows about 50)",
+    )
+    group.add_argument(
+        "--shared-rate",
+        default=default(None),
+        metavar="REDIS_URL",
+        help="share the --rate-limit budget with every process naming this redis:// URL",
     )
     group.add_argument(
         "--cache",
