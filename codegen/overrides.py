@@ -68,6 +68,7 @@ KNOWN_SECTIONS = (
     "namespaces",
     "parameters",
     "idempotent_writes",
+    "fields",
 )
 
 
