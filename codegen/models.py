@@ -381,6 +381,17 @@ def apply_field_overrides(models: dict[str, ModelPlan], overrides: Overrides) ->
             field_plan.annotation, field_plan.default = f"{base} | None", "None"
 
 
+def field_counts(models: list[ModelPlan]) -> dict[str, int]:
+    """How many model fields are plain, optional, typed ``Any``, and dates or timestamps."""
+    fields = [f for model in models for f in model.fields]
+    return {
+        "plain": sum(f.default is None for f in fields),
+        "optional": sum(f.default is not None for f in fields),
+        "Any": sum(bool(re.search(r"\bAny\b", f.annotation)) for f in fields),
+        "dates": sum("datetime." in f.annotation for f in fields),
+    }
+
+
 def _without_none(annotation: str) -> str:
     return " | ".join(part for part in annotation.split(" | ") if part != "None")
 

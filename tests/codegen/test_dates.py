@@ -10,8 +10,8 @@ import pytest
 
 from codegen.dates import date_format, key_formats, mark_dates
 from codegen.heal import heal_document
-from codegen.ir import Plan
-from codegen.models import ANY_JSON
+from codegen.ir import FieldPlan, ModelPlan, Plan
+from codegen.models import ANY_JSON, field_counts
 from codegen.overrides import OverridesError, parse_overrides
 from codegen.plan import build_plan
 from codegen.render import render_files
@@ -288,3 +288,20 @@ def test_any_json_values_are_a_typed_union_not_any() -> None:
     }
     plan, _ = _plan(overrides)
     assert _fields(plan)["value"] == (f"{ANY_JSON} | None", "None")
+
+
+def test_field_counts_tell_plain_optional_any_and_dates() -> None:
+    models = [
+        ModelPlan(
+            "Movie",
+            "",
+            [
+                FieldPlan("id", "id", "int", None),
+                FieldPlan("release_date", "release_date", "datetime.date | None", "None"),
+                FieldPlan("genres", "genres", "list[int]", "[]"),
+                FieldPlan("extra", "extra", "dict[str, Any] | None", "None"),
+                FieldPlan("seen_at", "seen_at", "datetime.datetime", None),
+            ],
+        )
+    ]
+    assert field_counts(models) == {"plain": 2, "optional": 3, "Any": 1, "dates": 2}

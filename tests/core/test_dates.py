@@ -60,6 +60,7 @@ KEYS = frozenset({"air_date", "release_date"})
     [
         (b'{"air_date":"","name":""}', b'{"air_date":null,"name":""}'),
         (b'{"name":"x","air_date": ""}', b'{"name":"x","air_date": null}'),
+        (b'{\n  "air_date":\n    ""\n}', b'{\n  "air_date":\n    null\n}'),
         (
             b'[{"release_date":""},{"release_date":""}]',
             b'[{"release_date":null},{"release_date":null}]',
@@ -170,3 +171,17 @@ def test_mypy_strict_accepts_a_date_only_after_a_none_check(tmp_path: Path) -> N
     assert len(errors) == 1, result.stdout
     assert "use_dates.py:10:" in errors[0]
     assert 'Item "None" of "date | None" has no attribute "year"' in errors[0]
+
+
+def test_after_a_first_empty_date_a_type_scans_its_bodies_before_decoding() -> None:
+    decoder = tolerant_decoder(Season)
+    good = b'{"air_date":"2001-02-03","opened":"2001-02-03"}'
+    empty = b'{"air_date":"","opened":"2001-02-03"}'
+    assert decoder.decode(good).air_date == datetime.date(2001, 2, 3)
+    assert decoder._scan_first is False  # type: ignore[attr-defined]
+    assert decoder.decode(empty).air_date is None
+    assert decoder._scan_first is True  # type: ignore[attr-defined]
+    assert decoder.decode(empty).air_date is None
+    assert decoder.decode(good).air_date == datetime.date(2001, 2, 3)
+    with pytest.raises(msgspec.ValidationError, match=r"\$\.opened"):
+        decoder.decode(b'{"air_date":"","opened":""}')
