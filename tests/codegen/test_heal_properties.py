@@ -216,7 +216,9 @@ def generated_type(document: dict[str, Any]) -> Iterator[tuple[Any, HealReport]]
     sys.modules[module.__name__] = module
     try:
         exec(render_files(plan)[MODELS_FILE], module.__dict__)
-        yield eval(operation.cast_to, module.__dict__), report
+        # A root of no known shape is ``dict[str, Any]``; the models module imports Any only
+        # when a field needs it (the resource modules import what their return types use).
+        yield eval(operation.cast_to, {"Any": Any, **module.__dict__}), report
     finally:
         del sys.modules[module.__name__]
 
