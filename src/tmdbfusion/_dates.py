@@ -73,10 +73,8 @@ def date_keys(cast_to: object) -> frozenset[str]:
 
 
 @functools.cache
-def _compact_replacements(keys: frozenset[str]) -> tuple[tuple[bytes, bytes], ...]:
-    return tuple(
-        (b'"' + key.encode() + b'":""', b'"' + key.encode() + b'":null') for key in sorted(keys)
-    )
+def _compact_needles(keys: frozenset[str]) -> tuple[bytes, ...]:
+    return tuple(b'"' + key.encode() + b'":""' for key in sorted(keys))
 
 
 @functools.cache
@@ -93,17 +91,12 @@ _HEAD = 256
 
 
 def _spaced_without_empty_dates(content: bytes, names: frozenset[bytes]) -> bytes:
-    pieces: list[bytes] = []
-    start = 0
+    empties = []
     for found in _EMPTY_VALUE.finditer(content):
         at = found.start()
         if content[content.rfind(b'"', 0, at) + 1 : at] in names:
-            pieces += (content[start : found.end() - 2], b"null")
-            start = found.end()
-    if not pieces:
-        return content
-    pieces.append(content[start:])
-    return b"".join(pieces)
+            empties.append(found.end() - 2)
+    return _with_nulls_at(content, empties)
 
 
 def without_empty_dates(content: bytes, keys: frozenset[str]) -> bytes:
@@ -114,11 +107,27 @@ def without_empty_dates(content: bytes, keys: frozenset[str]) -> bytes:
     if b'": ' in head or b'":\n' in head or b'":\r' in head:
         # Pretty-printed (a user's recording, a proxy): one pass with a regex.
         return _spaced_without_empty_dates(content, _key_names(keys))
-    # TMDB's compact JSON: a search per key is the fastest scan (about a third of a decode).
-    for empty, null in _compact_replacements(keys):
-        if empty in content:
-            content = content.replace(empty, null)
-    return content
+    # TMDB's compact JSON: a search per key (a rebuild per key, ``bytes.replace``, costs more).
+    empties = []
+    for needle in _compact_needles(keys):
+        at = content.find(needle)
+        while at != -1:
+            empties.append(at + len(needle) - 2)
+            at = content.find(needle, at + len(needle))
+    return _with_nulls_at(content, sorted(empties))
+
+
+def _with_nulls_at(content: bytes, empties: list[int]) -> bytes:
+    """Replace the ``""`` starting at each of the sorted offsets ``empties`` by ``null``."""
+    if not empties:
+        return content
+    pieces: list[bytes] = []
+    start = 0
+    for at in empties:
+        pieces += (content[start:at], b"null")
+        start = at + 2
+    pieces.append(content[start:])
+    return b"".join(pieces)
 
 
 class _TolerantDecoder(Generic[T]):
