@@ -116,8 +116,14 @@ def _generate(args: argparse.Namespace) -> int:
     for entry in overrides.unused():
         print(f"warning: override matches nothing: {entry.label()}", file=sys.stderr)
     if args.command == "heal":
+        from .pipeline import heal_counts
+
         print(report.summary())
         print("\n".join(report.changes))
+        before, after = heal_counts(args.spec)
+        print("model fields, document examples only -> with evidence and overrides:")
+        for name in before:
+            print(f"  {name}: {before[name]} -> {after[name]}")
         return 0
     if args.command == "generate":
         write_files(files)

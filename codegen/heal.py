@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .appended import add_append_to_response, observed_part
+from .dates import key_formats, mark_dates
 from .evidence import PRESENT, evidence_examples, keys_seen_null, mark_present
 from .observe import Observations
 from .overrides import Overrides
@@ -407,6 +408,7 @@ def heal_document(
     healed = copy.deepcopy(document)
     observed: dict[str, Any] = (observations or {}).get("operations", {})
     seen_null = keys_seen_null(observations or {})
+    date_keys = key_formats(observations or {})
     appendable = appendable_parts(healed)
     report = HealReport()
     forced_tags: dict[str, dict[str, list[str]]] = {}
@@ -460,10 +462,13 @@ def heal_document(
             schema = apply_schema_override(schema, node, data)
             entry.used = True
             report.record("override", f"{where} {node}", entry.reason)
+        documented = Observations()
+        documented.observe_all([(where, value, None) for value in example_values(media)])
+        documented_facts = documented.as_json()["operations"].get(where, {}).get("fields", {})
+        schema, dates = mark_dates(schema, [real_facts, documented_facts], date_keys)
+        for path in dates:
+            report.record("date", f"{where} {path}")
         if real_facts:
-            documented = Observations()
-            documented.observe_all([(where, value, None) for value in example_values(media)])
-            documented_facts = documented.as_json()["operations"].get(where, {}).get("fields", {})
             schema, present = mark_present(
                 schema, real_facts, documented_facts, never_plain=seen_null
             )

@@ -17,7 +17,7 @@ from functools import partial
 from .evidence import PRESENT
 from .ir import FieldPlan, ModelPlan, UnionPlan
 from .naming import pascal, python_identifier, singular, words
-from .overrides import Overrides
+from .overrides import Overrides, OverridesError
 from .schema import Schema, base_type, is_nullable, merge_schemas
 
 TAG_ENTITY = {
@@ -31,6 +31,11 @@ TAG_ENTITY = {
 GENERIC_KEYS = {"results", "items", "data"}
 PAGE_KEYS = {"page", "results", "total_pages", "total_results"}
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# What a value TMDB documents as any JSON at all is (change history values): a typed union, which
+# makes users check the kind, where ``Any`` would let any use pass.
+ANY_JSON = "str | int | float | bool | list[object] | dict[str, object]"
+# String formats planned as Python dates (``codegen/dates.py`` decides which strings have them).
+DATE_TYPES = {"date": "datetime.date", "date-time": "datetime.datetime"}
 # Below this share of common keys, two schemas given one name are different things.
 SAME_ENTITY_OVERLAP = 0.5
 
@@ -147,8 +152,12 @@ class ModelPlanner:
 
     def _scalar(self, schema: Schema) -> str:
         kind = base_type(schema)
+        if schema.get("x-any-json"):
+            return ANY_JSON
         if kind is None:
             return "Any"
+        if kind == "string" and schema.get("format") in DATE_TYPES:
+            return _with_alternatives(DATE_TYPES[schema["format"]], schema)
         return _with_alternatives(SCALARS[kind], schema)
 
     def _register_union(self, schema: Schema, where: str, base: str) -> str:
@@ -206,6 +215,7 @@ class ModelPlanner:
         models = {name: self._plan_model(name) for name in sorted(self.schemas)}
         unions = {name: list(members) for name, members in self.unions.items()}
         renames = self._fold_identical(models, unions)
+        apply_field_overrides(models, self.overrides)
         for model in models.values():
             model.sources = list(self.sources[model.name])
             model.doc = self._doc(model.name)
@@ -332,6 +342,58 @@ class ModelPlanner:
 # What a JSON kind the examples showed besides the documented one becomes in a union. The other
 # kind's structure was not kept, so containers stay untyped; msgspec allows one of each kind.
 CONFLICT_ANNOTATIONS = {**SCALARS, "object": "dict[str, Any]", "array": "list[Any]"}
+
+
+# The names a ``fields:`` override's ``type`` may use besides the generated models.
+ANNOTATION_NAMES = {"str", "int", "float", "bool", "list", "dict", "object", "None", "datetime"}
+
+
+def apply_field_overrides(models: dict[str, ModelPlan], overrides: Overrides) -> None:
+    """Apply the ``fields:`` overrides: force a field plain or optional, or give it a type.
+
+    Each entry is ``at: Model.json_key`` with ``plain: true`` (no default: the key is always
+    sent, never null), ``plain: false`` (``X | None = None``) and/or ``type:`` (the Python
+    annotation, without ``| None``). Model names are the final ones, after folding.
+    """
+    for entry in overrides.entries("fields"):
+        model_name, _, key = entry.at.partition(".")
+        model = models.get(model_name)
+        field_plan = next((f for f in model.fields if f.json_name == key), None) if model else None
+        if field_plan is None:
+            continue  # reported as an override that matches nothing
+        plain = entry.data.get("plain")
+        annotation = entry.data.get("type")
+        if (plain is None and annotation is None) or not isinstance(plain, (bool, type(None))):
+            raise OverridesError(f"{entry.label()}: give plain: true/false and/or type: ...")
+        if annotation is not None:
+            names = set(re.findall(r"[A-Za-z_]\w*", str(annotation)))
+            unknown = names - ANNOTATION_NAMES - set(models) - {"date"}
+            if unknown:
+                raise OverridesError(f"{entry.label()}: type names unknown {sorted(unknown)}")
+        entry.used = True
+        base = str(annotation) if annotation is not None else _without_none(field_plan.annotation)
+        optional = field_plan.default is not None if plain is None else not plain
+        if not optional:
+            field_plan.annotation, field_plan.default = base, None
+        elif base.startswith(("list[", "dict[")) and field_plan.default in ("[]", "{}"):
+            field_plan.annotation = base
+        else:
+            field_plan.annotation, field_plan.default = f"{base} | None", "None"
+
+
+def field_counts(models: list[ModelPlan]) -> dict[str, int]:
+    """How many model fields are plain, optional, typed ``Any``, and dates or timestamps."""
+    fields = [f for model in models for f in model.fields]
+    return {
+        "plain": sum(f.default is None for f in fields),
+        "optional": sum(f.default is not None for f in fields),
+        "Any": sum(bool(re.search(r"\bAny\b", f.annotation)) for f in fields),
+        "dates": sum("datetime." in f.annotation for f in fields),
+    }
+
+
+def _without_none(annotation: str) -> str:
+    return " | ".join(part for part in annotation.split(" | ") if part != "None")
 
 
 def _union_doc(members: list[str]) -> str:

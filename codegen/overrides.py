@@ -69,6 +69,7 @@ KNOWN_SECTIONS = (
     "parameters",
     "idempotent_writes",
     "append_to_response",
+    "fields",
 )
 
 

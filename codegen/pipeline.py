@@ -9,6 +9,7 @@ from .documents import V4_API_DOCUMENT, Document
 from .heal import HealReport, heal_document
 from .ir import Plan
 from .layout import V3, V4
+from .models import field_counts
 from .observe import OBSERVATIONS, load_observations
 from .overrides import Overrides, load_overrides
 from .plan import build_plan
@@ -74,6 +75,20 @@ def generate(spec_path: str | Path | None = None) -> tuple[dict[str, str], HealR
     document = load_document(spec_path)
     plan, report, overrides = plan_document(document)
     return render_all(plan), report, overrides
+
+
+def heal_counts(spec_path: str | Path | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """Model field counts before and after the evidence (``codegen heal`` prints both).
+
+    Before: the document healed against its own examples only, without ``fields:`` overrides;
+    after: with the observations and every override, as ``generate`` plans it.
+    """
+    document = load_document(spec_path)
+    overrides = load_overrides()
+    overrides.sections.pop("fields", None)
+    before, _, _ = plan_document(document, overrides, {})
+    after, _, _ = plan_document(document)
+    return field_counts(before.models), field_counts(after.models)
 
 
 def stale_files(files: dict[str, str], root: Path = ROOT) -> list[str]:

@@ -6,11 +6,13 @@ The output is a mapping of relative path -> file text, so the same function serv
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -58,6 +60,18 @@ def _endpoint_rows(plan: Plan) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: (r["path"], r["method"]))
 
 
+def _models_imports(plan: Plan) -> dict[str, Any]:
+    """What the models module imports: ``datetime`` for dates, ``Any`` only if a field needs it."""
+    annotations = [f.annotation for model in plan.models for f in model.fields]
+    typing_imports = ["TypeAlias"] if plan.unions else []
+    if any(re.search(r"\bAny\b", annotation) for annotation in annotations):
+        typing_imports.insert(0, "Any")
+    return {
+        "needs_datetime": any("datetime." in annotation for annotation in annotations),
+        "typing_imports": typing_imports,
+    }
+
+
 def render_files(plan: Plan, layout: Layout = V3) -> dict[str, str]:
     """Render every generated file of one API version (unformatted)."""
     env = _environment()
@@ -67,7 +81,7 @@ def render_files(plan: Plan, layout: Layout = V3) -> dict[str, str]:
     namespaces_template = "namespaces.py.jinja" if layout is V3 else "v4_namespaces.py.jinja"
     files = {
         layout.models_file: env.get_template("models.py.jinja").render(
-            plan=plan, all_names=names, source=layout.source
+            plan=plan, all_names=names, source=layout.source, **_models_imports(plan)
         ),
         layout.namespaces_file: env.get_template(namespaces_template).render(
             plan=plan, layout=layout

@@ -140,6 +140,12 @@ def merge_schemas(left: Schema, right: Schema) -> Schema:
     if left_type == "array" and right_type == "array":
         result["items"] = merge_schemas(left.get("items", {}), right.get("items", {}))
         return with_type(result, "array", nullable=nullable)
+    if left.get("format") != right.get("format"):
+        # Evidence of a date beats no evidence; a date here and a timestamp there is a string.
+        formats = {left.get("format"), right.get("format")} - {None}
+        result.pop("format", None)
+        if len(formats) == 1:
+            result["format"] = formats.pop()
     wider = _wider_scalar(left_type, right_type)
     if wider is None:
         # Genuinely conflicting evidence: keep the document's type and record the other as a hint.

@@ -33,6 +33,7 @@ from codegen.heal import example_values, iter_operations, operation_key, success
 from codegen.observe import EDITED_RECORDINGS, load_manifest, without_paths  # noqa: E402
 from codegen.pipeline import plan_document  # noqa: E402
 from codegen.spec import parse_document, read_bytes  # noqa: E402
+from tmdbfusion._decode import decoder_for  # noqa: E402
 
 CORPUS_ENV = "TMDBFUSION_REAL_RESPONSES"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "real-responses"
@@ -143,7 +144,7 @@ def differences(original: Any, roundtrip: Any, path: str = "$") -> list[str]:
 
 def _decode_problems(body: Any, target: Any) -> list[str]:
     try:
-        decoded = msgspec.json.decode(msgspec.json.encode(body), type=target)
+        decoded = decoder_for(target).decode(msgspec.json.encode(body))
     except msgspec.ValidationError as exc:
         return [f"decode failed: {exc}"]
     return differences(body, msgspec.to_builtins(decoded))

@@ -10,13 +10,12 @@ The exception classes of :mod:`tmdbfusion.exceptions` are importable from here t
 from tmdbfusion import exceptions as _exceptions
 from tmdbfusion._client import AsyncTMDBClient, TMDBClient
 from tmdbfusion._pacing import PacingBudget, TokenBucket
-from tmdbfusion._pacing_redis import PacingWarning, RedisPacingBudget
+from tmdbfusion._pacing_redis import RedisPacingBudget
 from tmdbfusion.exceptions import *  # noqa: F403  (every exception class, by its __all__)
 
 __all__ = [
     "AsyncTMDBClient",
     "PacingBudget",
-    "PacingWarning",
     "RedisPacingBudget",
     "TMDBClient",
     "TokenBucket",

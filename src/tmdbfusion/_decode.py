@@ -14,20 +14,21 @@ from typing import Any, TypeVar, Union
 import httpx
 import msgspec
 
+from tmdbfusion._dates import BodyDecoder, tolerant_decoder
 from tmdbfusion._redact import redact_text
 from tmdbfusion.exceptions import ResponseValidationError
 
 T = TypeVar("T")
 
 # Building a Decoder compiles the type; building one per response would waste that.
-_DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
+_DECODERS: dict[object, BodyDecoder[Any]] = {}
 
 
-def decoder_for(cast_to: type[T]) -> msgspec.json.Decoder[T]:
+def decoder_for(cast_to: type[T]) -> BodyDecoder[T]:
     """Return the cached JSON decoder for a type."""
     decoder = _DECODERS.get(cast_to)
     if decoder is None:
-        decoder = _DECODERS[cast_to] = msgspec.json.Decoder(cast_to)
+        decoder = _DECODERS[cast_to] = tolerant_decoder(cast_to)  # TMDB's "" dates: None
     return decoder
 
 

@@ -32,11 +32,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from tmdbfusion._pacing import _MAX_SPREAD, _MIN_SPREAD, _SPREAD_SHARE, TokenBucket
+from tmdbfusion.exceptions import PacingWarning
 
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["PacingWarning", "RedisPacingBudget"]
+__all__ = ["PacingWarning", "RedisPacingBudget"]  # PacingWarning lives in exceptions
 
 logger = logging.getLogger("tmdbfusion")
 
@@ -100,10 +101,6 @@ save()
 return 1
 """
 )
-
-
-class PacingWarning(UserWarning):
-    """The shared pacing budget's Redis failed; pacing goes on in this process alone."""
 
 
 def _require_redis() -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "ResponseTooLargeError",
     "UnknownFieldError",
     "UnknownFieldWarning",
+    "PacingWarning",
     "APIError",
     "BadRequestError",
     "AuthenticationError",
@@ -171,6 +172,10 @@ class UnknownFieldError(ResponseValidationError):
         self.model = model
         self.key = key
         self.unknown = unknown
+
+
+class PacingWarning(UserWarning):
+    """A shared pacing budget's Redis failed; pacing goes on in this process alone."""
 
 
 class UnknownFieldWarning(UserWarning):

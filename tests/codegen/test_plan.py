@@ -169,7 +169,7 @@ def test_field_defaults() -> None:
         "genre_ids": ("list[int]", "[]"),
         "id": ("int | None", "None"),
         "poster_path": ("str | None", "None"),
-        "release_date": ("str | None", "None"),
+        "release_date": ("datetime.date | None", "None"),
         "title": ("str | None", "None"),
         "vote_average": ("float | None", "None"),
     }

@@ -35,7 +35,6 @@ def test_the_package_exports() -> None:
             "TMDBClient",
             "AsyncTMDBClient",
             "PacingBudget",
-            "PacingWarning",
             "RedisPacingBudget",
             "TokenBucket",
             "__version__",

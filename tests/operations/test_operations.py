@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 import respx
 
@@ -20,6 +19,7 @@ import tmdbfusion.models as models
 from codegen.heal import example_values, iter_operations, operation_key, success_media
 from codegen.ir import OperationPlan, ParamPlan, Plan
 from tmdbfusion import AsyncTMDBClient, TMDBClient
+from tmdbfusion._decode import decoder_for
 from tmdbfusion.pagination import AsyncPage, SyncPage
 
 BASE = "https://api.themoviedb.org"
@@ -142,7 +142,7 @@ def test_sync_operation(operation: OperationPlan, healed_document: dict[str, Any
         assert result.page == example["page"]
         assert len(result.results) == len(example["results"])
     else:
-        assert result == msgspec.json.decode(json.dumps(example).encode(), type=expected)
+        assert result == decoder_for(expected).decode(json.dumps(example).encode())
 
 
 def test_async_operation(operation: OperationPlan, healed_document: dict[str, Any]) -> None:
@@ -167,7 +167,7 @@ def test_async_operation(operation: OperationPlan, healed_document: dict[str, An
         assert isinstance(result, AsyncPage)
         assert isinstance(result.data, expected)
     else:
-        assert result == msgspec.json.decode(json.dumps(example).encode(), type=expected)
+        assert result == decoder_for(expected).decode(json.dumps(example).encode())
 
 
 def test_operation_table_covers_the_document(pinned_plan: Plan) -> None:

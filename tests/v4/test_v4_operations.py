@@ -19,6 +19,7 @@ import respx
 
 from codegen.documents import load_v4_document
 from codegen.heal import example_values, iter_operations, success_media
+from tests.contract import differences
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 from tmdbfusion.models import v4 as models
 
@@ -209,9 +210,8 @@ def _check_decoded(result: Any, case: Case, body: Any) -> None:
     assert type(data) is case.returns
     # Every value of the example survives decoding: nothing dropped, nothing retyped.
     assert msgspec.to_builtins(data) == msgspec.to_builtins(msgspec.convert(body, case.returns))
-    assert json.loads(msgspec.json.encode(data)) == {
-        key: value for key, value in json.loads(json.dumps(body)).items()
-    } | {key: value for key, value in msgspec.to_builtins(data).items() if key not in body}
+    # (A timestamp may come back written another way: ``.000Z`` re-encodes as ``Z``.)
+    assert differences(json.loads(json.dumps(body)), json.loads(msgspec.json.encode(data))) == []
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

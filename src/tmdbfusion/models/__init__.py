@@ -7,7 +7,8 @@ document's own response examples. Do not edit by hand: change ``codegen/`` or
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+import datetime
+from typing import TypeAlias
 
 import msgspec
 
@@ -403,8 +404,8 @@ class ChangeItem(
     time: str | None = None
     iso_639_1: str | None = None
     iso_3166_1: str | None = None
-    value: Any | None = None
-    original_value: Any | None = None
+    value: str | int | float | bool | list[object] | dict[str, object] | None = None
+    original_value: str | int | float | bool | list[object] | dict[str, object] | None = None
 
 
 class ChangedSummary(
@@ -504,7 +505,7 @@ class CollectionPart(
     original_language: str | None = None
     genre_ids: list[int] = []
     popularity: float
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -606,7 +607,7 @@ class CompanyDetails(
     logo_path: str | None = None
     name: str
     origin_country: str | None = None
-    parent_company: Any | None = None
+    parent_company: ProductionCompany | None = None
     movies: CompanyMoviePage | None = None
     alternative_names: AlternativeNames | None = None
     images: Images | None = None
@@ -706,7 +707,7 @@ class ContentRating(
     Returned by ``GET /3/tv/{series_id}/content_ratings``.
     """
 
-    descriptors: list[Any] = []
+    descriptors: list[str] = []
     iso_3166_1: str | None = None
     rating: str | None = None
 
@@ -806,7 +807,7 @@ class CreditMedia(
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     vote_average: float | None = None
     vote_count: int | None = None
     origin_country: list[str] = []
@@ -814,7 +815,7 @@ class CreditMedia(
     episodes: list[Episode] = []
     seasons: list[Season] = []
     original_title: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     softcore: bool | None = None
     title: str | None = None
     video: bool | None = None
@@ -876,8 +877,8 @@ class DateRange(
     Returned by ``GET /3/movie/now_playing``, ``GET /3/movie/upcoming``.
     """
 
-    maximum: str
-    minimum: str
+    maximum: datetime.date | None = None
+    minimum: datetime.date | None = None
 
 
 class DepartmentJobs(
@@ -904,7 +905,7 @@ class Episode(
     /3/tv/episode_group/{tv_episode_group_id}``.
     """
 
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_number: int
     name: str
     overview: str | None = None
@@ -1232,7 +1233,7 @@ class ListItem(
     overview: str | None = None
     popularity: float
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str
     video: bool | None = None
     vote_average: float
@@ -1311,16 +1312,16 @@ class Media(
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     video: bool | None = None
     vote_average: float | None = None
     vote_count: int | None = None
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_count: int | None = None
     name: str | None = None
     season_number: int | None = None
     show_id: int | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     origin_country: list[str] = []
     original_name: str | None = None
     softcore: bool | None = None
@@ -1375,7 +1376,7 @@ class MovieCastCredit(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str
     video: bool | None = None
     vote_average: float | None = None
@@ -1421,7 +1422,7 @@ class MovieCrewCredit(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str
     video: bool | None = None
     vote_average: float | None = None
@@ -1460,7 +1461,7 @@ class MovieDetails(
     poster_path: str | None = None
     production_companies: list[ProductionCompany] = []
     production_countries: list[ProductionCountry] = []
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     revenue: int
     runtime: int | None = None
     spoken_languages: list[SpokenLanguage] = []
@@ -1568,7 +1569,7 @@ class MovieResult(
     poster_path: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -1611,7 +1612,7 @@ class MovieSummary(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str | None = None
     video: bool | None = None
     vote_average: float | None = None
@@ -1767,8 +1768,8 @@ class PersonDetails(
     adult: bool | None = None
     also_known_as: list[str] = []
     biography: str
-    birthday: str | None = None
-    deathday: str | None = None
+    birthday: datetime.date | None = None
+    deathday: datetime.date | None = None
     gender: int
     homepage: str | None = None
     id: int
@@ -1807,7 +1808,7 @@ class PersonExternalIds(
     instagram_id: str | None = None
     tiktok_id: str | None = None
     twitter_id: str | None = None
-    youtube_id: Any | None = None
+    youtube_id: str | None = None
 
 
 class PersonImages(
@@ -2018,10 +2019,10 @@ class ReleaseDate(
     """
 
     certification: str
-    descriptors: list[Any] = []
+    descriptors: list[str] = []
     iso_639_1: str | None = None
     note: str | None = None
-    release_date: str | None = None
+    release_date: datetime.datetime | None = None
     type: int
 
 
@@ -2060,13 +2061,13 @@ class Result(
     overview: str | None = None
     popularity: float
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str | None = None
     video: bool | None = None
     vote_average: float
     vote_count: int
     softcore: bool | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     name: str | None = None
     origin_country: list[str] = []
     original_name: str | None = None
@@ -2084,9 +2085,9 @@ class Review(
     author: str
     author_details: AuthorDetails
     content: str
-    created_at: str
+    created_at: datetime.datetime
     id: str
-    updated_at: str
+    updated_at: datetime.datetime
     url: str
 
 
@@ -2103,12 +2104,12 @@ class ReviewDetails(
     author: str
     author_details: AuthorDetails | None = None
     content: str
-    created_at: str | None = None
+    created_at: datetime.datetime | None = None
     iso_639_1: str | None = None
     media_id: int
     media_title: str
     media_type: str
-    updated_at: str | None = None
+    updated_at: datetime.datetime | None = None
     url: str
 
 
@@ -2167,7 +2168,7 @@ class Season(
     /3/tv/latest``.
     """
 
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_count: int | None = None
     id: int | None = None
     name: str | None = None
@@ -2298,7 +2299,7 @@ class TaggedMovie(
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     video: bool
     vote_average: float
     vote_count: int
@@ -2326,12 +2327,12 @@ class TaggedTvEpisode(
     media_type: str | None = None
     genre_ids: list[int] = []
     popularity: float | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     video: bool | None = None
     vote_average: float | None = None
     vote_count: int | None = None
     name: str | None = None
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_number: int | None = None
     production_code: str | None = None
     runtime: int | None = None
@@ -2394,7 +2395,7 @@ class TvEpisodeDetails(
     Returned by ``GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}``.
     """
 
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     crew: list[CrewMember] = []
     episode_number: int
     guest_stars: list[GuestStar] = []
@@ -2477,7 +2478,7 @@ class TvEpisodeResult(
     Returned by ``GET /3/find/{external_id}``.
     """
 
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_number: int | None = None
     episode_type: str | None = None
     id: int | None = None
@@ -2504,7 +2505,7 @@ class TvEpisodeSummary(
     more endpoints.
     """
 
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_number: int | None = None
     id: int | None = None
     name: str | None = None
@@ -2571,7 +2572,7 @@ class TvResult(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     genre_ids: list[int] = []
     id: int
     media_type: str
@@ -2642,7 +2643,7 @@ class TvSeasonDetails(
     """
 
     internal_id: str | None = None
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episodes: list[Episode] = []
     name: str
     networks: list[Network] = []
@@ -2674,7 +2675,7 @@ class TvSeasonExternalIds(
     freebase_mid: str | None = None
     freebase_id: str | None = None
     tvdb_id: int | None = None
-    tvrage_id: Any | None = None
+    tvrage_id: int | None = None
     wikidata_id: str | None = None
 
 
@@ -2700,7 +2701,7 @@ class TvSeasonResult(
     Returned by ``GET /3/find/{external_id}``.
     """
 
-    air_date: str | None = None
+    air_date: datetime.date | None = None
     episode_count: int | None = None
     id: int | None = None
     media_type: str | None = None
@@ -2765,10 +2766,10 @@ class TvSeriesCastCredit(
     credit_id: str
     origin_country: list[str] = []
     original_name: str
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     name: str
     episode_count: int
-    first_credit_air_date: str | None = None
+    first_credit_air_date: datetime.date | None = None
     softcore: bool | None = None
 
 
@@ -2826,10 +2827,10 @@ class TvSeriesCrewCredit(
     job: str
     origin_country: list[str] = []
     original_name: str
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     name: str
     episode_count: int | None = None
-    first_credit_air_date: str | None = None
+    first_credit_air_date: datetime.date | None = None
     softcore: bool | None = None
 
 
@@ -2849,16 +2850,16 @@ class TvSeriesDetails(
     backdrop_path: str | None = None
     created_by: list[CreatedBy] = []
     episode_run_time: list[int] = []
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     genres: list[Genre] = []
     homepage: str | None = None
     id: int
     in_production: bool
     languages: list[str] = []
-    last_air_date: str | None = None
+    last_air_date: datetime.date | None = None
     last_episode_to_air: TvEpisodeSummary | None = None
     name: str
-    next_episode_to_air: Any | None = None
+    next_episode_to_air: TvEpisodeSummary | None = None
     networks: list[Network] = []
     number_of_episodes: int
     number_of_seasons: int
@@ -2981,7 +2982,7 @@ class TvSeriesResult(
     poster_path: str | None = None
     vote_average: float
     vote_count: int
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     name: str
     origin_country: list[str] = []
     original_name: str
@@ -3038,7 +3039,7 @@ class TvSeriesSummary(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     name: str | None = None
     vote_average: float | None = None
     vote_count: int | None = None
@@ -3141,7 +3142,7 @@ class Video(
     size: int
     type: str
     official: bool | None = None
-    published_at: str | None = None
+    published_at: datetime.datetime | None = None
     id: str
 
 

@@ -7,6 +7,7 @@ document's own response examples. Do not edit by hand: change ``codegen/`` or
 
 from __future__ import annotations
 
+import datetime
 from typing import TypeAlias
 
 import msgspec
@@ -66,7 +67,7 @@ class AccountRating(
     """
 
     value: float | None = None
-    created_at: str | None = None
+    created_at: datetime.datetime | None = None
 
 
 class CreatedBy(
@@ -257,7 +258,7 @@ class MovieListItem(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str | None = None
     video: bool | None = None
     vote_average: float | None = None
@@ -284,7 +285,7 @@ class MovieSummary(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str | None = None
     video: bool | None = None
     vote_average: float | None = None
@@ -326,7 +327,7 @@ class RatedMovie(
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
-    release_date: str | None = None
+    release_date: datetime.date | None = None
     title: str | None = None
     video: bool | None = None
     vote_average: float | None = None
@@ -360,7 +361,7 @@ class RatedTvSeries(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     genre_ids: list[int] = []
     id: int | None = None
     name: str | None = None
@@ -433,7 +434,7 @@ class TvSeriesListItem(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     genre_ids: list[int] = []
     id: int | None = None
     name: str | None = None
@@ -460,7 +461,7 @@ class TvSeriesSummary(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    first_air_date: str | None = None
+    first_air_date: datetime.date | None = None
     genre_ids: list[int] = []
     id: int | None = None
     name: str | None = None

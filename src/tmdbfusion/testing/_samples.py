@@ -206,6 +206,10 @@ class _Sampler:
             return _text(name, number, label)
         if isinstance(info, mi.NoneType):
             return None
+        if isinstance(info, mi.DateType):
+            return "1999-10-15"
+        if isinstance(info, mi.DateTimeType):
+            return "2024-05-17T12:00:00.000Z"
         # Any (TMDB's change history values), or a type no generated model uses.
         return f"{name or 'value'} {number}"
 
