@@ -74,11 +74,6 @@ def date_keys(cast_to: object) -> frozenset[str]:
 
 
 @functools.cache
-def _compact_needles(keys: frozenset[str]) -> tuple[bytes, ...]:
-    return tuple(b'"' + key.encode() + b'":""' for key in sorted(keys))
-
-
-@functools.cache
 def _key_names(keys: frozenset[str]) -> frozenset[bytes]:
     return frozenset(key.encode() for key in keys)
 
@@ -87,6 +82,7 @@ def _key_names(keys: frozenset[str]) -> frozenset[bytes]:
 # escaped, so two quotes in a row are always an empty string token, and one after ``":`` is a
 # key's value; the key is the text back to the quote before.
 _EMPTY_VALUE = re.compile(rb'":[ \t\r\n]*""')
+_COMPACT_EMPTY = b'":""'
 # A body spaced out after its colons shows it in its first keys.
 _HEAD = 256
 
@@ -108,14 +104,16 @@ def without_empty_dates(content: bytes, keys: frozenset[str]) -> bytes:
     if b'": ' in head or b'":\n' in head or b'":\r' in head:
         # Pretty-printed (a user's recording, a proxy): one pass with a regex.
         return _spaced_without_empty_dates(content, _key_names(keys))
-    # TMDB's compact JSON: a search per key (a rebuild per key, ``bytes.replace``, costs more).
+    # TMDB's compact JSON: one search for every empty value, each checked against the keys
+    # (a search per key scans the body once per key; a rebuild per key costs more still).
+    names = _key_names(keys)
     empties = []
-    for needle in _compact_needles(keys):
-        at = content.find(needle)
-        while at != -1:
-            empties.append(at + len(needle) - 2)
-            at = content.find(needle, at + len(needle))
-    return _with_nulls_at(content, sorted(empties))
+    at = content.find(_COMPACT_EMPTY)
+    while at != -1:
+        if content[content.rfind(b'"', 0, at) + 1 : at] in names:
+            empties.append(at + 2)
+        at = content.find(_COMPACT_EMPTY, at + 4)
+    return _with_nulls_at(content, empties)
 
 
 def _with_nulls_at(content: bytes, empties: list[int]) -> bytes:
