@@ -38,7 +38,7 @@ def test_create_list_read_timeout_is_not_repeated(
     tmdb: FakeTMDB, make_client: Callable[..., TMDBClient]
 ) -> None:
     tmdb.inject(Fault.stall(2.0), path=LIST, method="POST", times=None)
-    client = make_client(max_retries=3, timeout=0.3)
+    client = make_client(max_retries=3, timeout=1.0)  # the stall outlasts it; a connect fits
     with pytest.raises(ServerError):
         _create(client)
     assert len(tmdb.requests) == 1
@@ -132,7 +132,9 @@ def test_async_create_list_reaches_tmdb_once_after_a_failure_that_may_have_arriv
     tmdb.inject(fault, path=LIST, method="POST", times=None)
 
     async def main() -> None:
-        async with make_async_client(max_retries=3, timeout=0.3, http_backend=backend) as client:
+        # 1 s: under a stall of 2 s the attempt times out, and on a loaded machine a connect
+        # still fits (a connect timeout means the request never arrived, and is retried).
+        async with make_async_client(max_retries=3, timeout=1.0, http_backend=backend) as client:
             with pytest.raises((ServerError, APIConnectionError)):
                 await _acreate(client)
 
