@@ -1,9 +1,11 @@
 """The aiohttp backend: sends the flow's prepared requests on an ``aiohttp.ClientSession``.
 
 :class:`AiohttpSender` stands where an ``httpx.AsyncClient`` would in
-:class:`~tmdbfusion.AsyncTMDBClient`: ``send`` takes the prepared ``httpx.Request`` and
-returns an ``httpx.Response``, raising the ``httpx.RequestError`` subclass that httpx itself
-would raise for the same failure, so the flow's retry and error mapping decide exactly as on
+:class:`~tmdbfusion.AsyncTMDBClient`: ``send_prepared`` takes the flow's
+:class:`~tmdbfusion._request.PreparedRequest` and returns an
+:class:`~tmdbfusion._reply.HTTPReply` holding aiohttp's own header mapping, so a successful
+call builds no httpx object at all.  A failure raises the ``httpx.RequestError`` subclass that
+httpx itself would raise for it, so the flow's retry and error mapping decide exactly as on
 the httpx backend (a refused connection is ``httpx.ConnectError``, hence
 ``APIConnectionError``; a silent server is ``httpx.ReadTimeout``).  aiohttp does the network
 I/O and decompression; no httpx transport or connection pool is involved, which is where the
@@ -20,15 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._request import PreparedRequest
 from tmdbfusion.exceptions import ResponseTooLargeError
 
 if TYPE_CHECKING:
     import aiohttp
-
-# Dropped from the aiohttp response's headers: aiohttp has already decompressed the body,
-# and httpx would otherwise try to decompress it again.
-_DECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def aiohttp_installed() -> bool:
@@ -39,7 +38,7 @@ def aiohttp_installed() -> bool:
 
 
 class AiohttpSender:
-    """Send ``httpx.Request`` objects with aiohttp; the subset of ``httpx.AsyncClient`` used.
+    """Send prepared requests with aiohttp, with httpx's timeouts, pool limit and errors.
 
     Parameters
     ----------
@@ -101,22 +100,10 @@ class AiohttpSender:
         self._session._retry_connection = False
         return self._session
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
-        """Send an ``httpx.Request`` (what ``httpx.AsyncClient.send`` takes)."""
-        prepared = PreparedRequest(
-            method=request.method,
-            display_path=request.url.path,
-            url=str(request.url),
-            headers={name: value for name, value in request.headers.items() if name != "host"},
-            content=request.content or None,
-            timeout={},
-        )
-        return await self.send_prepared(prepared)
-
     async def send_prepared(
         self, prepared: PreparedRequest, max_bytes: int | None = None
-    ) -> httpx.Response:
-        """Send one prepared request and read its whole body; no httpx request is built.
+    ) -> HTTPReply:
+        """Send one prepared request and read its whole body; no httpx object is built.
 
         A body larger than ``max_bytes`` (after decompression) raises ``ResponseTooLargeError``
         as soon as the limit is passed, without holding more of it.
@@ -141,17 +128,13 @@ class AiohttpSender:
                     content = await response.read()
                 else:
                     content = await _read_at_most(response, max_bytes, prepared)
-                status = response.status
-                headers = [
-                    (name, value)
-                    for name, value in response.headers.items()
-                    if name.lower() not in _DECODED_HEADERS
-                ]
+                # aiohttp's CIMultiDictProxy: case-insensitive, and not copied.
+                reply = HTTPReply(response.status, response.headers, content)
         except aiohttp.ClientError as exc:
             raise _as_httpx_error(aiohttp, exc) from exc
         except self._timeout_errors as exc:
             raise httpx.ReadTimeout("timed out waiting for the response") from exc
-        return httpx.Response(status, headers=headers, content=content)
+        return reply
 
     async def aclose(self) -> None:
         """Close every connection; the sender cannot be used afterwards."""

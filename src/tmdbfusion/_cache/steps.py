@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any, Final, Generic, TypeVar
 
-import httpx
 import msgspec
 
 from tmdbfusion._actions import Action, CacheRead, CacheWrite, Reply
@@ -34,6 +33,7 @@ from tmdbfusion._cache.policy import (
     retention,
 )
 from tmdbfusion._decode import decode_success, decoder_for
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._request import PreparedRequest
 
 __all__ = ["MISS", "CachePlan", "Miss", "plan_cache"]
@@ -151,11 +151,11 @@ class CachePlan(Generic[T]):
             )
         return MISS
 
-    def is_revalidated(self, response: httpx.Response) -> bool:
+    def is_revalidated(self, response: HTTPReply) -> bool:
         """Tell whether TMDB answered the conditional request with ``304 Not Modified``."""
         return response.status_code == 304 and self._stale is not None
 
-    def complete(self, response: httpx.Response) -> Generator[Action, Reply, T]:
+    def complete(self, response: HTTPReply) -> Generator[Action, Reply, T]:
         """Decode a successful response, store it when it may be, bump what a write changed."""
         if self._bumps:
             tokens = tuple(
