@@ -102,6 +102,8 @@ async def _fetchers(
             base_url=base_url,
             headers={"Accept": "application/json"},
             limits=httpx.Limits(**limits),
+            # The SDK's timeout: httpx's 5 s default fails connects on a busy machine.
+            timeout=30.0,
         )
     )
     session = await stack.enter_async_context(

@@ -43,7 +43,8 @@ class AiohttpSender:
     Parameters
     ----------
     timeout : float
-        Seconds allowed for connecting and for each read, like httpx's timeout.
+        Seconds allowed for a whole attempt: waiting for a connection, connecting, sending and
+        reading the whole body.
     max_connections : int or None
         Most connections open at once (None: no limit); more requests wait for one.
     ssl_context : ssl.SSLContext
@@ -62,13 +63,11 @@ class AiohttpSender:
         # asyncio.TimeoutError is TimeoutError from Python 3.11 on, not before.
         self._timeout_errors = (TimeoutError, asyncio.TimeoutError)
         self._url = yarl.URL
-        self._timeout = aiohttp.ClientTimeout(
-            # connect covers the wait for a free pooled connection, as httpx's pool timeout.
-            total=None,
-            connect=timeout,
-            sock_connect=timeout,
-            sock_read=timeout,
-        )
+        # One timer for the whole attempt (pool wait, connect, send, every read), the deadline
+        # the client puts around an httpx attempt; per-read timers would add nothing, since
+        # no read can outlast the attempt.  A deadline passed while waiting for a connection
+        # is aiohttp's ConnectionTimeoutError, hence httpx.ConnectTimeout (nothing was sent).
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._max_connections = max_connections or 0  # aiohttp: 0 is no limit
         self._ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
@@ -146,9 +145,10 @@ class AiohttpSender:
 
 async def _read_at_most(response: Any, limit: int, prepared: PreparedRequest) -> bytes:
     """Read an aiohttp response's (decompressed) body, failing once it passes ``limit``."""
+    stream = response.content
     taken: list[bytes] = []
     size = 0
-    async for chunk in response.content.iter_chunked(65536):
+    while chunk := await stream.readany():  # what has arrived, decompressed; b"" at the end
         size += len(chunk)
         if size > limit:
             raise ResponseTooLargeError(
@@ -159,7 +159,7 @@ async def _read_at_most(response: Any, limit: int, prepared: PreparedRequest) ->
                 body=b"",
             )
         taken.append(chunk)
-    return b"".join(taken)
+    return taken[0] if len(taken) == 1 else b"".join(taken)
 
 
 def _as_httpx_error(aiohttp: Any, exc: Exception) -> httpx.RequestError:
