@@ -151,6 +151,7 @@ def _check_answers(
 
 
 def _figures(label: str, samples: Samples) -> list[Figure]:
+    sdk_cpu, raw_cpu = samples.cpu_median(SDK), samples.cpu_median(RAW)
     rows = [
         compare(
             SECTION,
@@ -159,8 +160,16 @@ def _figures(label: str, samples: Samples) -> list[Figure]:
             SDK,
             RAW,
             at_most(1.05),
-            " per request",
-        )
+            f" per request; CPU {sdk_cpu * 1e6:.0f} vs {raw_cpu * 1e6:.0f} µs",
+        ),
+        Figure(
+            SECTION,
+            f"{label}: the SDK's share of a request's CPU (over raw httpx + msgspec)",
+            max(sdk_cpu - raw_cpu, 0.0) / sdk_cpu * 100,
+            None,
+            f"{(sdk_cpu - raw_cpu) * 1e6:.0f} of {sdk_cpu * 1e6:.0f} µs",
+            unit="%",
+        ),
     ]
     if REQUESTS in samples.seconds:
         rows.append(

@@ -8,9 +8,12 @@ if there were no cache.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator
 from typing import Any, Final, Generic, TypeVar
+from urllib.parse import parse_qsl, unquote, urlsplit
 
+import httpx
 import msgspec
 
 from tmdbfusion._actions import Action, CacheRead, CacheWrite, Reply
@@ -22,7 +25,7 @@ from tmdbfusion._cache.entry import (
     generation_key,
     new_generation,
 )
-from tmdbfusion._cache.keys import identify, scope_digest
+from tmdbfusion._cache.keys import RequestParts, identify, scope_digest
 from tmdbfusion._cache.policy import (
     DAY,
     Kind,
@@ -206,6 +209,27 @@ class CachePlan(Generic[T]):
             self._settings.counters.add("stores")
 
 
+@functools.lru_cache(maxsize=64)
+def _origin(scheme_and_netloc: str) -> str:
+    # httpx's normalized origin (lower-case host, default port dropped), as the keys were
+    # always made from an httpx.Request; one per base URL.
+    url = httpx.URL(scheme_and_netloc)
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
+def _sent_parts(prepared: PreparedRequest) -> RequestParts:
+    """The key's parts of a prepared request, read as httpx would, without an httpx.Request."""
+    address, _, query = prepared.url.partition("?")
+    split = urlsplit(address)
+    return RequestParts(
+        prepared.method,
+        _origin(f"{split.scheme}://{split.netloc}"),
+        unquote(split.path) or "/",
+        parse_qsl(query, keep_blank_values=True),
+        prepared.headers.get("authorization"),
+    )
+
+
 def plan_cache(
     settings: CacheSettings | None, prepared: PreparedRequest, cast_to: type[T]
 ) -> CachePlan[T] | None:
@@ -230,11 +254,11 @@ def plan_cache(
         # A request built without its template cannot be classified: leave it alone.
         return None
     mode = cache_mode.get()
-    request = prepared.request
+    request = _sent_parts(prepared)
     template = prepared.template
     if prepared.method != "GET" or classify(template) is Kind.NEVER:
         # Writes invalidate even inside client.cache.skip(): what they change is stale anyway.
-        bumps = invalidated_by(prepared.method, template, request.url.path, scope_digest(request))
+        bumps = invalidated_by(prepared.method, template, request.path, scope_digest(request))
         if not bumps:
             return None
         return CachePlan(settings, prepared, cast_to, mode=mode, bumps=bumps)
@@ -251,5 +275,5 @@ def plan_cache(
         mode=mode,
         ttl=ttl,
         key=identity.key,
-        dependencies=dependencies(template, request.url.path, identity.scope),
+        dependencies=dependencies(template, request.path, identity.scope),
     )
