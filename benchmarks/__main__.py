@@ -50,7 +50,7 @@ FULL_PLAN = Plan(
     decoding=FULL,
     requests=Effort(rounds=25, sample_seconds=0.03),
     async_seconds=0.4,
-    async_rounds=5,
+    async_rounds=7,
     import_runs=25,
     movies=10_000,
     memory_repeats=3,
