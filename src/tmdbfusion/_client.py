@@ -374,8 +374,6 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
 
         self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._wait_for = asyncio.wait_for
-        # asyncio.timeout (3.11+) bounds the attempt without wait_for's extra task per request.
-        self._deadline = getattr(asyncio, "timeout", None)
         self._timeout_error = asyncio.TimeoutError
 
         #: Statistics, clearing and skipping of the response cache.
@@ -387,11 +385,9 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
             # The aiohttp sender bounds the whole attempt itself (one aiohttp timer) and
             # reads the prepared request directly, with the same size limit.
             return await http.send_prepared(action.prepared, max_bytes=self._max_response_bytes)
-        # The whole attempt (connect, send, every read) within one timeout.
-        if self._deadline is None:
-            return await self._wait_for(self._send_httpx(http, action), self._config.timeout)
-        async with self._deadline(self._config.timeout):
-            return await self._send_httpx(http, action)
+        # The whole attempt (connect, send, every read) within one timeout.  (asyncio.timeout
+        # measured slower here than wait_for with 200 calls in flight on httpcore's pool.)
+        return await self._wait_for(self._send_httpx(http, action), self._config.timeout)
 
     async def _send_httpx(self, http: httpx.AsyncClient, action: Send) -> HTTPReply:
         response = await http.send(action.request, stream=True)
