@@ -380,18 +380,11 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
         self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
 
     async def _send(self, action: Send) -> HTTPReply:
-        http = self._http
-        if not isinstance(http, httpx.AsyncClient):
-            # The aiohttp sender bounds the whole attempt itself (one aiohttp timer) and
-            # reads the prepared request directly, with the same size limit.
-            return await http.send_prepared(action.prepared, max_bytes=self._max_response_bytes)
-        # The whole attempt (connect, send, every read) within one timeout.  (asyncio.timeout
-        # measured slower here than wait_for with 200 calls in flight on httpcore's pool.)
-        return await self._wait_for(self._send_httpx(http, action), self._config.timeout)
-
-    async def _send_httpx(self, http: httpx.AsyncClient, action: Send) -> HTTPReply:
-        response = await http.send(action.request, stream=True)
-        return await aread_limited(response, self._max_response_bytes)
+        if isinstance(self._http, httpx.AsyncClient):
+            response = await self._http.send(action.request, stream=True)
+            return await aread_limited(response, self._max_response_bytes)
+        # The aiohttp sender reads the prepared request directly, with the same size limit.
+        return await self._http.send_prepared(action.prepared, max_bytes=self._max_response_bytes)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -492,7 +485,10 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
             return None
         self._ensure_sendable(self._http.is_closed)
         try:
-            return await self._send(action)
+            if isinstance(self._http, httpx.AsyncClient):
+                # The whole attempt (connect, send, every read) within one timeout.
+                return await self._wait_for(self._send(action), self._config.timeout)
+            return await self._send(action)  # aiohttp bounds the whole attempt itself
         except self._timeout_error:
             return httpx.ReadTimeout(
                 f"the whole attempt took longer than timeout={self._config.timeout} s",
