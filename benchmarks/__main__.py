@@ -58,7 +58,7 @@ FULL_PLAN = Plan(
     decoding=FULL,
     requests=Effort(rounds=25, sample_seconds=0.03),
     async_seconds=0.4,
-    async_rounds=5,
+    async_rounds=7,
     import_runs=25,
     movies=10_000,
     memory_repeats=3,
@@ -105,7 +105,9 @@ def method_notes(sync_server: ServerStats, async_server: ServerStats, plan: Plan
         "benchmark) serves the examples, precompressed with gzip, over kept-alive connections "
         f"(it spent {sync_server.cpu_per_request * 1e6:.0f} µs of CPU per request, part of every "
         "variant's time). Raw httpx and raw requests decode into the SDK's own generated type, "
-        "so the ratio is what the SDK adds per request. tmdbsimple gets a shared "
+        "so the ratio is what the SDK adds per request; the CPU row compares the client "
+        "process's CPU time alone (the SDK's share is the part the raw code does not spend, "
+        "0% when the SDK spends less). tmdbsimple gets a shared "
         "`requests.Session` and its `Connection: close` header removed, so it too reuses "
         "connections and competes on client cost alone.",
         f"**Async throughput**: at each concurrency, as many workers each await one "

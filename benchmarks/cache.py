@@ -27,9 +27,9 @@ from tmdbfusion import RedisPacingBudget, TMDBClient
 SECTION = "Cache"
 REQUEST = "loopback request"
 PACED = "loopback request paced through Redis"
-#: A hit must cost at most this share of a request on the same machine.  Building the request
-#: (argument checks, the httpx request: about 50 µs) comes before the lookup and is paid by a
-#: hit too, which bounds the memory figure.
+#: A hit must cost at most this share of a request on the same machine.  Preparing the request
+#: (argument checks, the finished URL) comes before the lookup and is paid by a hit too; the key
+#: is read from the prepared request, without building an httpx request.
 TARGETS = {"memory": 0.25, "SQLite": 0.35, "Redis": 0.60}
 
 

@@ -151,6 +151,7 @@ def _check_answers(
 
 
 def _figures(label: str, samples: Samples) -> list[Figure]:
+    sdk_cpu, raw_cpu = samples.cpu_median(SDK), samples.cpu_median(RAW)
     rows = [
         compare(
             SECTION,
@@ -159,8 +160,16 @@ def _figures(label: str, samples: Samples) -> list[Figure]:
             SDK,
             RAW,
             at_most(1.05),
-            " per request",
-        )
+            f" per request; CPU {sdk_cpu * 1e6:.0f} vs {raw_cpu * 1e6:.0f} µs",
+        ),
+        Figure(
+            SECTION,
+            f"{label}: CPU per request, tmdbfusion / raw httpx + msgspec",
+            sdk_cpu / raw_cpu,
+            None,
+            f"{sdk_cpu * 1e6:.0f} vs {raw_cpu * 1e6:.0f} µs; the SDK's share of its CPU: "
+            f"{max(sdk_cpu - raw_cpu, 0.0) / sdk_cpu:.0%}",
+        ),
     ]
     if REQUESTS in samples.seconds:
         rows.append(

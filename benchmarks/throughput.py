@@ -102,6 +102,8 @@ async def _fetchers(
             base_url=base_url,
             headers={"Accept": "application/json"},
             limits=httpx.Limits(**limits),
+            # The SDK's timeout: httpx's 5 s default fails connects on a busy machine.
+            timeout=30.0,
         )
     )
     session = await stack.enter_async_context(
@@ -183,9 +185,9 @@ def _figures(concurrency: int, rates: Rates) -> list[Figure]:
     sdk, raw = rates.cpu_per_request(SDK_AIOHTTP), rates.cpu_per_request(RAW_AIOHTTP)
     cpu_bound = (
         f"the SDK spends {(sdk - raw) * 1e6:.0f} µs of CPU per request beyond the raw code's "
-        f"{raw * 1e6:.0f} µs (checking arguments, building the URL, the retry-aware flow, and "
-        "the httpx.Response the flow's error mapping reads), so with the client CPU-bound the "
-        f"ratio cannot pass about {raw / sdk:.2f}x."
+        f"{raw * 1e6:.0f} µs (checking arguments, building the URL, the retry-aware flow and "
+        "its pacing slot), so with the client CPU-bound the ratio cannot pass about "
+        f"{raw / sdk:.2f}x."
     )
     rows = [
         row(SDK_AIOHTTP, RAW_AIOHTTP, aiohttp_target, cpu_bound),
@@ -197,12 +199,12 @@ def _figures(concurrency: int, rates: Rates) -> list[Figure]:
     rows.append(
         Figure(
             SECTION,
-            f"c={concurrency}: the SDK's share of a request's CPU (aiohttp backend, over raw "
-            "aiohttp + msgspec)",
-            max(sdk - raw, 0.0) / sdk * 100,
+            f"c={concurrency}: CPU per request, tmdbfusion (aiohttp backend) / raw aiohttp "
+            "+ msgspec",
+            sdk / raw,
             None,
-            f"{(sdk - raw) * 1e6:.0f} of {sdk * 1e6:.0f} µs",
-            unit="%",
+            f"{sdk * 1e6:.0f} vs {raw * 1e6:.0f} µs; the SDK's share of its CPU: "
+            f"{max(sdk - raw, 0.0) / sdk:.0%}",
         )
     )
     return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 
@@ -69,9 +69,17 @@ class Samples:
     ----------
     seconds : dict[str, list[float]]
         By variant name, the seconds per call measured in each round.
+    cpu : dict[str, list[float]]
+        By variant name, this process's CPU seconds per call in each round (the time spent
+        waiting for a server left out).
     """
 
     seconds: dict[str, list[float]]
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+
+    def cpu_median(self, name: str) -> float:
+        """Median CPU seconds per call of one variant."""
+        return statistics.median(self.cpu[name])
 
     def median(self, name: str) -> float:
         """Median seconds per call of one variant."""
@@ -107,8 +115,11 @@ def interleaved(variants: Mapping[str, Callable[[], object]], effort: Effort) ->
         for name, function in variants.items()
     }
     seconds: dict[str, list[float]] = {name: [] for name in variants}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
     names = list(variants)
     for round_index in range(effort.rounds):
         for name in rotated(names, round_index):
+            cpu_start = time.process_time()
             seconds[name].append(_time_calls(variants[name], numbers[name]))
-    return Samples(seconds)
+            cpu[name].append((time.process_time() - cpu_start) / numbers[name])
+    return Samples(seconds, cpu)

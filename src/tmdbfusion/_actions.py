@@ -1,6 +1,7 @@
 """The actions the flow asks its I/O shell to perform, and the replies it takes back.
 
-A shell answers :class:`Send` with the response, or with the ``httpx.RequestError``
+A shell answers :class:`Send` with the response (an :class:`~tmdbfusion._reply.HTTPReply`;
+an ``httpx.Response`` is taken too), or with the ``httpx.RequestError``
 it caught (transport failures are values, so the flow decides what they mean),
 :class:`Sleep`, :class:`Acquire` and :class:`PauseAll` with None, :class:`CacheRead`
 with the values found (None when the cache failed) and :class:`CacheWrite` with
@@ -14,6 +15,7 @@ from typing import TypeAlias
 import httpx
 import msgspec
 
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._request import PreparedRequest
 
 
@@ -64,4 +66,6 @@ class CacheWrite(msgspec.Struct, frozen=True):
 
 Action: TypeAlias = Send | Sleep | Acquire | PauseAll | CacheRead | CacheWrite
 #: What the I/O shell sends back into the flow after performing an action.
-Reply: TypeAlias = httpx.Response | httpx.RequestError | list[bytes | None] | bool | None
+Reply: TypeAlias = (
+    HTTPReply | httpx.Response | httpx.RequestError | list[bytes | None] | bool | None
+)

@@ -1,9 +1,11 @@
 """The aiohttp backend: sends the flow's prepared requests on an ``aiohttp.ClientSession``.
 
 :class:`AiohttpSender` stands where an ``httpx.AsyncClient`` would in
-:class:`~tmdbfusion.AsyncTMDBClient`: ``send`` takes the prepared ``httpx.Request`` and
-returns an ``httpx.Response``, raising the ``httpx.RequestError`` subclass that httpx itself
-would raise for the same failure, so the flow's retry and error mapping decide exactly as on
+:class:`~tmdbfusion.AsyncTMDBClient`: ``send_prepared`` takes the flow's
+:class:`~tmdbfusion._request.PreparedRequest` and returns an
+:class:`~tmdbfusion._reply.HTTPReply` holding aiohttp's own header mapping, so a successful
+call builds no httpx object at all.  A failure raises the ``httpx.RequestError`` subclass that
+httpx itself would raise for it, so the flow's retry and error mapping decide exactly as on
 the httpx backend (a refused connection is ``httpx.ConnectError``, hence
 ``APIConnectionError``; a silent server is ``httpx.ReadTimeout``).  aiohttp does the network
 I/O and decompression; no httpx transport or connection pool is involved, which is where the
@@ -20,15 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tmdbfusion._request import PreparedRequest
+from tmdbfusion._reply import HTTPReply
+from tmdbfusion._request import ACCEPT_ENCODING, PreparedRequest, user_agent
 from tmdbfusion.exceptions import ResponseTooLargeError
 
 if TYPE_CHECKING:
     import aiohttp
-
-# Dropped from the aiohttp response's headers: aiohttp has already decompressed the body,
-# and httpx would otherwise try to decompress it again.
-_DECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def aiohttp_installed() -> bool:
@@ -39,12 +38,13 @@ def aiohttp_installed() -> bool:
 
 
 class AiohttpSender:
-    """Send ``httpx.Request`` objects with aiohttp; the subset of ``httpx.AsyncClient`` used.
+    """Send prepared requests with aiohttp, with httpx's timeouts, pool limit and errors.
 
     Parameters
     ----------
     timeout : float
-        Seconds allowed for connecting and for each read, like httpx's timeout.
+        Seconds allowed for a whole attempt: waiting for a connection, connecting, sending and
+        reading the whole body.
     max_connections : int or None
         Most connections open at once (None: no limit); more requests wait for one.
     ssl_context : ssl.SSLContext
@@ -63,16 +63,21 @@ class AiohttpSender:
         # asyncio.TimeoutError is TimeoutError from Python 3.11 on, not before.
         self._timeout_errors = (TimeoutError, asyncio.TimeoutError)
         self._url = yarl.URL
-        self._timeout = aiohttp.ClientTimeout(
-            # connect covers the wait for a free pooled connection, as httpx's pool timeout.
-            total=None,
-            connect=timeout,
-            sock_connect=timeout,
-            sock_read=timeout,
-        )
+        # One timer for the whole attempt (pool wait, connect, send, every read), the deadline
+        # the client puts around an httpx attempt; per-read timers would add nothing, since
+        # no read can outlast the attempt.  A deadline passed while waiting for a connection
+        # is aiohttp's ConnectionTimeoutError, hence httpx.ConnectTimeout (nothing was sent).
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._max_connections = max_connections or 0  # aiohttp: 0 is no limit
         self._ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
+        # What every prepared request carries (an aiohttp client has no user http_client
+        # headers); merging them into each request is much of aiohttp's per-request cost.
+        self._common_headers = {
+            "accept": "application/json",
+            "accept-encoding": ACCEPT_ENCODING,
+            "user-agent": user_agent(),
+        }
         self._closed = False
 
     @property
@@ -90,8 +95,9 @@ class AiohttpSender:
             connector=connector,
             timeout=self._timeout,
             auto_decompress=True,
-            # The prepared request carries every header the SDK means to send.
-            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
+            # Sent with every request as the session's own (aiohttp then adds none of its
+            # defaults); each request passes only its other headers (see _own_headers).
+            headers=self._common_headers,
             raise_for_status=False,
             cookie_jar=aiohttp.DummyCookieJar(),
         )
@@ -101,22 +107,10 @@ class AiohttpSender:
         self._session._retry_connection = False
         return self._session
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
-        """Send an ``httpx.Request`` (what ``httpx.AsyncClient.send`` takes)."""
-        prepared = PreparedRequest(
-            method=request.method,
-            display_path=request.url.path,
-            url=str(request.url),
-            headers={name: value for name, value in request.headers.items() if name != "host"},
-            content=request.content or None,
-            timeout={},
-        )
-        return await self.send_prepared(prepared)
-
     async def send_prepared(
         self, prepared: PreparedRequest, max_bytes: int | None = None
-    ) -> httpx.Response:
-        """Send one prepared request and read its whole body; no httpx request is built.
+    ) -> HTTPReply:
+        """Send one prepared request and read its whole body; no httpx object is built.
 
         A body larger than ``max_bytes`` (after decompression) raises ``ResponseTooLargeError``
         as soon as the limit is passed, without holding more of it.
@@ -133,7 +127,7 @@ class AiohttpSender:
             async with session.request(
                 prepared.method,
                 self._url(prepared.url, encoded=True),
-                headers=prepared.headers,
+                headers=self._own_headers(prepared.headers),
                 data=prepared.content,
                 allow_redirects=False,
             ) as response:
@@ -141,17 +135,19 @@ class AiohttpSender:
                     content = await response.read()
                 else:
                     content = await _read_at_most(response, max_bytes, prepared)
-                status = response.status
-                headers = [
-                    (name, value)
-                    for name, value in response.headers.items()
-                    if name.lower() not in _DECODED_HEADERS
-                ]
+                # aiohttp's CIMultiDictProxy: case-insensitive, and not copied.
+                reply = HTTPReply(response.status, response.headers, content)
         except aiohttp.ClientError as exc:
             raise _as_httpx_error(aiohttp, exc) from exc
         except self._timeout_errors as exc:
             raise httpx.ReadTimeout("timed out waiting for the response") from exc
-        return httpx.Response(status, headers=headers, content=content)
+        return reply
+
+    def _own_headers(self, headers: dict[str, str]) -> dict[str, str] | None:
+        """The request's headers that the session does not already send (they win over it)."""
+        common = self._common_headers
+        own = {name: value for name, value in headers.items() if common.get(name) != value}
+        return own or None
 
     async def aclose(self) -> None:
         """Close every connection; the sender cannot be used afterwards."""
@@ -163,9 +159,10 @@ class AiohttpSender:
 
 async def _read_at_most(response: Any, limit: int, prepared: PreparedRequest) -> bytes:
     """Read an aiohttp response's (decompressed) body, failing once it passes ``limit``."""
+    stream = response.content
     taken: list[bytes] = []
     size = 0
-    async for chunk in response.content.iter_chunked(65536):
+    while chunk := await stream.readany():  # what has arrived, decompressed; b"" at the end
         size += len(chunk)
         if size > limit:
             raise ResponseTooLargeError(
@@ -176,7 +173,7 @@ async def _read_at_most(response: Any, limit: int, prepared: PreparedRequest) ->
                 body=b"",
             )
         taken.append(chunk)
-    return b"".join(taken)
+    return taken[0] if len(taken) == 1 else b"".join(taken)
 
 
 def _as_httpx_error(aiohttp: Any, exc: Exception) -> httpx.RequestError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import ssl
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import httpx
 
@@ -21,18 +21,8 @@ HttpBackend: TypeAlias = Literal["auto", "httpx", "aiohttp"]
 _BACKENDS = ("auto", "httpx", "aiohttp")
 
 
-class AsyncSender(Protocol):
-    """What :class:`~tmdbfusion.AsyncTMDBClient` sends with: ``httpx.AsyncClient`` or aiohttp."""
-
-    @property
-    def is_closed(self) -> bool:
-        """True once closed."""
-
-    async def send(self, request: httpx.Request) -> httpx.Response:
-        """Send a request; raise ``httpx.RequestError`` on a transport failure."""
-
-    async def aclose(self) -> None:
-        """Close the connections."""
+#: What :class:`~tmdbfusion.AsyncTMDBClient` sends with: an httpx client or the aiohttp sender.
+AsyncSender: TypeAlias = httpx.AsyncClient | AiohttpSender
 
 
 @functools.cache

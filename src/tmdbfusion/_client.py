@@ -36,6 +36,7 @@ from tmdbfusion._flow import request_flow
 from tmdbfusion._limits import DEFAULT_MAX_RESPONSE_BYTES, aread_limited, read_limited
 from tmdbfusion._namespaces import AsyncNamespaces, SyncNamespaces
 from tmdbfusion._pacing import PacingBudget
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._unknown import UnknownFields
 from tmdbfusion._user import AsyncUserAccess, SyncUserAccess
 from tmdbfusion.images import AsyncImageURLs, ImageURLs
@@ -367,14 +368,12 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
         #: Statistics, clearing and skipping of the response cache.
         self.cache = AsyncCacheControl(self._cache_guard, self._cache_counters)
 
-    async def _send(self, action: Send) -> httpx.Response:
+    async def _send(self, action: Send) -> HTTPReply:
         if isinstance(self._http, httpx.AsyncClient):
             response = await self._http.send(action.request, stream=True)
             return await aread_limited(response, self._max_response_bytes)
         # The aiohttp sender reads the prepared request directly, with the same size limit.
-        return await self._http.send_prepared(  # type: ignore[attr-defined, no-any-return]
-            action.prepared, max_bytes=self._max_response_bytes
-        )
+        return await self._http.send_prepared(action.prepared, max_bytes=self._max_response_bytes)
 
     @functools.cached_property
     def images(self) -> AsyncImageURLs:
@@ -475,8 +474,10 @@ class AsyncTMDBClient(AsyncNamespaces, AsyncUserAccess, ClientCore):
             return None
         self._ensure_sendable(self._http.is_closed)
         try:
-            # The whole attempt (connect, send, every read) within one timeout.
-            return await self._wait_for(self._send(action), self._config.timeout)
+            if isinstance(self._http, httpx.AsyncClient):
+                # The whole attempt (connect, send, every read) within one timeout.
+                return await self._wait_for(self._send(action), self._config.timeout)
+            return await self._send(action)  # aiohttp bounds the whole attempt itself
         except self._timeout_error:
             return httpx.ReadTimeout(
                 f"the whole attempt took longer than timeout={self._config.timeout} s",

@@ -18,7 +18,7 @@ from tmdbfusion._flow import request_flow
 from tmdbfusion._limits import check_max_response_bytes
 from tmdbfusion._pacing import PacingBudget, TokenBucket
 from tmdbfusion._redact import install_httpx_log_redaction
-from tmdbfusion._request import PreparedRequest, prepare_request
+from tmdbfusion._request import PreparedRequest, RequestDefaults, prepare_request
 from tmdbfusion._unknown import UnknownFields
 from tmdbfusion._user import act_as_user
 from tmdbfusion.exceptions import ClientClosedError
@@ -62,6 +62,7 @@ class ClientCore:
         )
         self._closed = False
         self._owns_http = False
+        self._request_defaults: RequestDefaults | None = None
         self._pacing = _make_pacing(rate_limit, pacing)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._cache_settings, self._cache_guard, self._cache_counters = build_cache(
@@ -100,8 +101,14 @@ class ClientCore:
         idempotent: bool = False,
     ) -> PreparedRequest:
         self._ensure_open()
+        config = self._config
+        defaults = self._request_defaults
+        if defaults is None or defaults.config is not config:
+            # Made on the first call and again whenever the configuration is replaced
+            # (with_access_token's copies, an http_client's headers).
+            defaults = self._request_defaults = RequestDefaults(config)
         return prepare_request(
-            self._config,
+            config,
             method,
             path,
             path_params=path_params,
@@ -109,6 +116,7 @@ class ClientCore:
             body=body,
             choices=choices,
             idempotent=idempotent,
+            defaults=defaults,
         )
 
     def _flow(

@@ -11,11 +11,11 @@ import types
 import typing
 from typing import Any, TypeVar, Union
 
-import httpx
 import msgspec
 
 from tmdbfusion._dates import BodyDecoder, tolerant_decoder
 from tmdbfusion._redact import redact_text
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion.exceptions import ResponseValidationError
 
 T = TypeVar("T")
@@ -68,13 +68,13 @@ _EMPTY_WRITE_SUCCESS = b'{"success": true}'
 BODY_PREVIEW_BYTES = 4096
 
 
-def decode_success(response: httpx.Response, cast_to: type[T], method: str = "GET") -> T:
+def decode_success(response: HTTPReply, cast_to: type[T], method: str = "GET") -> T:
     """Decode a 2xx response's JSON body into ``cast_to``.
 
     Parameters
     ----------
-    response : httpx.Response
-        A response whose body has been read.
+    response : HTTPReply
+        The response.
     cast_to : type
         A msgspec-decodable type.
     method : str

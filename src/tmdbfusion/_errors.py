@@ -11,6 +11,7 @@ import httpx
 import msgspec
 
 from tmdbfusion._redact import redact_text
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._request import PreparedRequest
 from tmdbfusion.exceptions import (
     APIConnectionError,
@@ -72,7 +73,7 @@ def _attempts_note(attempts: int) -> str:
 
 
 def error_from_response(
-    response: httpx.Response,
+    response: HTTPReply,
     prepared: PreparedRequest,
     *,
     attempts: int,
@@ -82,8 +83,8 @@ def error_from_response(
 
     Parameters
     ----------
-    response : httpx.Response
-        The failed response, body read.
+    response : HTTPReply
+        The failed response.
     prepared : PreparedRequest
         The request it answers.
     attempts : int

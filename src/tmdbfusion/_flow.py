@@ -5,7 +5,9 @@ is a success, whether to retry and after how long, and which exception to raise.
 :func:`request_flow` yields :class:`~tmdbfusion._actions.Acquire` (a pacing slot)
 before every :class:`~tmdbfusion._actions.Send`, :class:`~tmdbfusion._actions.Sleep`
 between retries and :class:`~tmdbfusion._actions.PauseAll` after a 429; it is answered
-with the response (or the transport exception) for a ``Send`` and None otherwise.  The sync and the
+with the response (an :class:`~tmdbfusion._reply.HTTPReply`, which every backend builds
+from its own response; an ``httpx.Response`` is wrapped in one) or the transport exception for a
+``Send``, and None otherwise.  The sync and the
 async clients, and any other I/O backend, drive it the same way; the tests drive
 it with ``send()`` alone, without a network or a real clock.
 """
@@ -25,6 +27,7 @@ from tmdbfusion._cache.steps import Miss, plan_cache
 from tmdbfusion._config import ClientConfig
 from tmdbfusion._decode import decode_success
 from tmdbfusion._errors import error_from_response, error_from_transport
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._request import PreparedRequest
 from tmdbfusion._retry import capped_server_wait, is_retryable, retry_wait
 
@@ -35,18 +38,20 @@ logger = logging.getLogger("tmdbfusion")
 
 def _send(
     prepared: PreparedRequest,
-) -> Generator[Action, Reply, httpx.Response | httpx.RequestError]:
+) -> Generator[Action, Reply, HTTPReply | httpx.RequestError]:
     # Every send, retries too, takes a slot: the pacing budget and a 429 pause apply to all.
     yield Acquire()
     reply = yield Send(prepared)
-    if not isinstance(reply, (httpx.Response, httpx.RequestError)):
-        raise RuntimeError("the I/O shell must answer Send with a response or an httpx error")
-    return reply
+    if isinstance(reply, (HTTPReply, httpx.RequestError)):
+        return reply
+    if isinstance(reply, httpx.Response):
+        return HTTPReply.from_httpx(reply)
+    raise RuntimeError("the I/O shell must answer Send with a response or an httpx error")
 
 
 def _log_attempt(
     prepared: PreparedRequest,
-    outcome: httpx.Response | httpx.RequestError,
+    outcome: HTTPReply | httpx.RequestError,
     elapsed_ms: float,
     attempt: int,
     attempts: int,
@@ -54,9 +59,7 @@ def _log_attempt(
 ) -> None:
     if not logger.isEnabledFor(logging.DEBUG):
         return
-    result = (
-        str(outcome.status_code) if isinstance(outcome, httpx.Response) else type(outcome).__name__
-    )
+    result = str(outcome.status_code) if isinstance(outcome, HTTPReply) else type(outcome).__name__
     retrying = "" if wait is None else f"; retrying in {wait:.2f} s"
     logger.debug(
         "%s %s -> %s in %.0f ms (attempt %d/%d)%s",
@@ -120,7 +123,7 @@ def request_flow(
         started = time.perf_counter()
         outcome = yield from _send(prepared)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        if isinstance(outcome, httpx.Response) and (
+        if isinstance(outcome, HTTPReply) and (
             outcome.is_success or (plan is not None and plan.is_revalidated(outcome))
         ):
             _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, None)
@@ -133,13 +136,13 @@ def request_flow(
         wait = retry_wait(policy, attempt, outcome) if may_retry else None
         _log_attempt(prepared, outcome, elapsed_ms, attempt, attempts, wait)
         if wait is None:
-            if isinstance(outcome, httpx.Response):
+            if isinstance(outcome, HTTPReply):
                 requested = capped_server_wait(policy, outcome.headers)
                 raise error_from_response(
                     outcome, prepared, attempts=attempt, retry_after=requested
                 )
             raise error_from_transport(outcome, prepared, attempts=attempt) from outcome
-        if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
+        if isinstance(outcome, HTTPReply) and outcome.status_code == 429:
             # The limit is the client's (TMDB counts per IP), so every call waits it out.
             yield PauseAll(wait)
         else:

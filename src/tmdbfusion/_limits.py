@@ -3,8 +3,8 @@
 The shells stream every response through :func:`read_limited` / :func:`aread_limited`,
 which stop reading at ``max_response_bytes`` (checked against ``Content-Length`` first,
 then chunk by chunk on the decompressed bytes, so a gzip bomb stops early too) and at
-the attempt's deadline.  The body is handed to the flow as an ordinary, fully read
-``httpx.Response``.
+the attempt's deadline.  The body is handed to the flow as an
+:class:`~tmdbfusion._reply.HTTPReply` (no second ``httpx.Response`` is built).
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion.exceptions import ResponseTooLargeError
 
 #: Generous for TMDB (its largest answers, full changes lists, are a few MB).
 DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024
-#: Headers that described the body on the wire; the rebuilt response holds it decoded.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def check_max_response_bytes(value: object) -> int:
@@ -47,15 +46,9 @@ def _check_declared(response: httpx.Response, limit: int) -> None:
         raise _too_large(response, limit)
 
 
-def _rebuilt(response: httpx.Response, chunks: list[bytes]) -> httpx.Response:
-    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
-    return httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=b"".join(chunks),
-        request=response.request,
-        extensions=response.extensions,
-    )
+def _rebuilt(response: httpx.Response, chunks: list[bytes]) -> HTTPReply:
+    # The headers as received (Content-Encoding too); the body decoded.
+    return HTTPReply(response.status_code, response.headers, b"".join(chunks))
 
 
 def _timed_out(response: httpx.Response, timeout: float) -> httpx.ReadTimeout:
@@ -79,9 +72,7 @@ def _take(
     return taken
 
 
-def read_limited(
-    response: httpx.Response, limit: int, started: float, timeout: float
-) -> httpx.Response:
+def read_limited(response: httpx.Response, limit: int, started: float, timeout: float) -> HTTPReply:
     """Read a streamed response within the size limit and the attempt's deadline; close it."""
     try:
         _check_declared(response, limit)
@@ -91,7 +82,7 @@ def read_limited(
     return _rebuilt(response, chunks)
 
 
-async def aread_limited(response: httpx.Response, limit: int) -> httpx.Response:
+async def aread_limited(response: httpx.Response, limit: int) -> HTTPReply:
     """The async twin of :func:`read_limited`; the deadline is enforced around the attempt."""
     try:
         _check_declared(response, limit)

@@ -28,6 +28,8 @@ _SCALAR_KINDS = "a str, int, float, bool or datetime.date"
 
 
 def _encode_path_param(name: str, value: object) -> str:
+    if type(value) is int and value >= 0:  # the usual id: no other check applies
+        return str(value)
     shown = "***" if is_secret_name(name) else repr(value)
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError(
@@ -63,6 +65,33 @@ def _check_sendable_text(what: str, value: str) -> None:
         ) from None
 
 
+class _PathTemplate:
+    """A path template split once: literal text around each placeholder's name."""
+
+    __slots__ = ("literals", "names", "secret")
+
+    def __init__(self, template: str) -> None:
+        pieces = _PLACEHOLDER.split(template)
+        self.literals = tuple(pieces[0::2])
+        self.names = tuple(pieces[1::2])
+        self.secret = tuple(is_secret_name(name) for name in self.names)
+
+
+# The generated resources use a few hundred templates; a caller building paths by hand
+# could make endless ones, so only so many are kept.
+_TEMPLATES: dict[str, _PathTemplate] = {}
+_MAX_TEMPLATES = 2048
+
+
+def _compiled(template: str) -> _PathTemplate:
+    compiled = _TEMPLATES.get(template)
+    if compiled is None:
+        compiled = _PathTemplate(template)
+        if len(_TEMPLATES) < _MAX_TEMPLATES:
+            _TEMPLATES[template] = compiled
+    return compiled
+
+
 def render_path(template: str, path_params: Mapping[str, object] | None) -> tuple[str, str]:
     """Fill a path template such as ``/3/movie/{movie_id}``.
 
@@ -80,22 +109,23 @@ def render_path(template: str, path_params: Mapping[str, object] | None) -> tupl
         The path to request, and the same path with secret parameters shown
         as ``***`` for logs and error messages.
     """
-    params = dict(path_params or {})
-    names = _PLACEHOLDER.findall(template)
-    unexpected = sorted(set(params) - set(names))
-    if unexpected:
+    compiled = _compiled(template)
+    names = compiled.names
+    params = path_params or {}
+    if len(params) > len(names) or any(name not in names for name in params):
+        unexpected = sorted(set(params) - set(names))
         raise TypeError(f"{template} has no path parameter(s) {', '.join(unexpected)}")
-    encoded: dict[str, str] = {}
-    for name in names:
-        if params.get(name) is None:
+    literals = compiled.literals
+    path = [literals[0]]
+    shown = [literals[0]]
+    for index, name in enumerate(names):
+        value = params.get(name)
+        if value is None:
             raise TypeError(f"path parameter {name} is required for {template}")
-        encoded[name] = _encode_path_param(name, params[name])
-    path = _PLACEHOLDER.sub(lambda match: encoded[match.group(1)], template)
-    shown = _PLACEHOLDER.sub(
-        lambda match: "***" if is_secret_name(match.group(1)) else encoded[match.group(1)],
-        template,
-    )
-    return path, shown
+        encoded = _encode_path_param(name, value)
+        path += (encoded, literals[index + 1])
+        shown += ("***" if compiled.secret[index] else encoded, literals[index + 1])
+    return "".join(path), "".join(shown)
 
 
 def _serialize_scalar(name: str, value: object) -> str:

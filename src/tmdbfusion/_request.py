@@ -89,6 +89,38 @@ class PreparedRequest(msgspec.Struct, frozen=True):
         return [("method", self.method), ("display_path", self.display_path)]
 
 
+class RequestDefaults:
+    """What every request of one configuration shares, worked out once instead of per call.
+
+    Attributes
+    ----------
+    config : ClientConfig
+        The configuration these belong to (a client whose configuration changes makes new ones).
+    headers : dict[str, str]
+        The headers of every request (copied per request; never mutate).
+    auth_query : str
+        The encoded ``api_key=...`` query part, or ``""`` with a Bearer token only.
+    """
+
+    __slots__ = ("auth_query", "config", "headers")
+
+    def __init__(self, config: ClientConfig) -> None:
+        headers = {"accept": "application/json", "accept-encoding": ACCEPT_ENCODING}
+        # The user's own http_client headers win over the defaults above; only the user
+        # agent and the credential are the SDK's to set.
+        headers.update(config.client_headers)
+        headers["user-agent"] = user_agent()
+        if config.auth.access_token is not None:
+            headers["authorization"] = f"Bearer {config.auth.access_token}"
+        self.config = config
+        self.headers = headers
+        api_key = config.auth.api_key
+        self.auth_query = urlencode([("api_key", api_key)]) if api_key is not None else ""
+
+    def __repr__(self) -> str:
+        return "RequestDefaults(...)"  # the headers and the query hold credentials
+
+
 def prepare_request(
     config: ClientConfig,
     method: str,
@@ -99,6 +131,7 @@ def prepare_request(
     body: Mapping[str, object] | None = None,
     choices: Mapping[str, Collection[str]] | None = None,
     idempotent: bool = False,
+    defaults: RequestDefaults | None = None,
 ) -> PreparedRequest:
     """Check the caller's arguments and build the HTTP request.
 
@@ -116,6 +149,8 @@ def prepare_request(
         See :func:`encode_body`.
     idempotent : bool
         Whether a write is safe to repeat; reads (GET) always are.
+    defaults : RequestDefaults or None
+        The shared parts, as the client keeps them for ``config``; made here when None.
 
     Returns
     -------
@@ -138,21 +173,20 @@ def prepare_request(
                     check_choices(name, value, choices[name])
     params = serialize_query(query, config=config, choices=choices)
     content = encode_body(body)
-    headers = {"accept": "application/json", "accept-encoding": ACCEPT_ENCODING}
-    # The user's own http_client headers win over the defaults above; only the user
-    # agent and the credential are the SDK's to set.
-    headers.update(config.client_headers)
-    headers["user-agent"] = user_agent()
-    if config.auth.access_token is not None:
-        headers["authorization"] = f"Bearer {config.auth.access_token}"
-    if config.auth.api_key is not None:
-        params.append(("api_key", config.auth.api_key))
+    if defaults is None or defaults.config is not config:
+        defaults = RequestDefaults(config)
+    headers = dict(defaults.headers)
     if content is not None:
         headers["content-type"] = "application/json"
     # A finished URL: httpx parses one string instead of merging a params object into it.
     url = config.base_url + real_path
-    if params:
-        url += "?" + urlencode(params)
+    query_string = urlencode(params) if params else ""
+    if defaults.auth_query:
+        query_string = (
+            f"{query_string}&{defaults.auth_query}" if query_string else defaults.auth_query
+        )
+    if query_string:
+        url += "?" + query_string
     return PreparedRequest(
         method=method,
         display_path=display_path,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import parsedate_to_datetime
@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from tmdbfusion._constants import RETRYABLE_STATUSES
+from tmdbfusion._reply import HTTPReply
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class RetryPolicy:
     random: Callable[[], float] = field(default=random.random, compare=False)
 
 
-def is_retryable(outcome: httpx.Response | httpx.RequestError, *, idempotent: bool = True) -> bool:
+def is_retryable(outcome: HTTPReply | httpx.RequestError, *, idempotent: bool = True) -> bool:
     """Tell whether another attempt could succeed where this one failed, and do no harm.
 
     A request that is not idempotent (creating a list, adding an item) is retried only
@@ -57,10 +58,10 @@ def is_retryable(outcome: httpx.Response | httpx.RequestError, *, idempotent: bo
     connection became free) or when TMDB refused it with 429 before acting on it.
     """
     if not idempotent:
-        if isinstance(outcome, httpx.Response):
+        if isinstance(outcome, HTTPReply):
             return outcome.status_code == 429
         return isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-    if isinstance(outcome, httpx.Response):
+    if isinstance(outcome, HTTPReply):
         return outcome.status_code in RETRYABLE_STATUSES
     # TransportError covers connect/read/write failures, timeouts and broken
     # protocols; other RequestErrors (bad redirects, undecodable content) would
@@ -86,14 +87,14 @@ def _finite_float(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def server_requested_wait(headers: httpx.Headers, clock: Callable[[], float]) -> float | None:
+def server_requested_wait(headers: Mapping[str, str], clock: Callable[[], float]) -> float | None:
     """Read how long the server asked us to wait, in seconds, if it said.
 
     Parameters
     ----------
-    headers : httpx.Headers
-        Response headers; ``Retry-After`` (seconds or HTTP-date) wins over
-        ``X-RateLimit-Reset`` (Unix time).
+    headers : Mapping[str, str]
+        Response headers (case-insensitive lookups); ``Retry-After`` (seconds or
+        HTTP-date) wins over ``X-RateLimit-Reset`` (Unix time).
     clock : Callable[[], float]
         Current Unix time, used only when the response has no ``Date``.
 
@@ -130,7 +131,7 @@ def backoff_wait(policy: RetryPolicy, attempt: int) -> float:
     return policy.random() * ceiling
 
 
-def capped_server_wait(policy: RetryPolicy, headers: httpx.Headers) -> float | None:
+def capped_server_wait(policy: RetryPolicy, headers: Mapping[str, str]) -> float | None:
     """The server's requested wait as the client takes it: capped, and never less than a backoff.
 
     A wait of 0, a negative one or a date in the past counts as ``policy.backoff_base``
@@ -145,9 +146,7 @@ def capped_server_wait(policy: RetryPolicy, headers: httpx.Headers) -> float | N
     return min(requested, policy.max_server_wait)
 
 
-def retry_wait(
-    policy: RetryPolicy, attempt: int, outcome: httpx.Response | httpx.RequestError
-) -> float:
+def retry_wait(policy: RetryPolicy, attempt: int, outcome: HTTPReply | httpx.RequestError) -> float:
     """Seconds to wait before the attempt after ``attempt``.
 
     Parameters
@@ -156,7 +155,7 @@ def retry_wait(
         The retry rules.
     attempt : int
         Number of the attempt that just failed, from 1.
-    outcome : httpx.Response or httpx.RequestError
+    outcome : HTTPReply or httpx.RequestError
         How it failed.
 
     Returns
@@ -165,7 +164,7 @@ def retry_wait(
         The server's requested wait (see :func:`capped_server_wait`), else a backoff
         wait; a 429 without a hint waits at least ``policy.backoff_base``.
     """
-    if isinstance(outcome, httpx.Response):
+    if isinstance(outcome, HTTPReply):
         requested = capped_server_wait(policy, outcome.headers)
         if requested is not None:
             return requested

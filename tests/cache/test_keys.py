@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
-from tmdbfusion._cache.keys import KEY_VERSION, identify, scope_digest
+from tmdbfusion._cache.keys import KEY_VERSION, identify, request_parts, scope_digest
+from tmdbfusion._cache.steps import _sent_parts
+from tmdbfusion._config import make_config
+from tmdbfusion._request import prepare_request
 
 API_KEY = "3fa1c0de9b8e4d2f8a7b6c5d4e3f2a1b"
 OTHER_KEY = "0123456789abcdef0123456789abcdef"
@@ -95,3 +99,60 @@ def test_guest_sessions_are_scopes_and_stay_out_of_the_readable_part() -> None:
 def test_a_request_without_credentials_or_sessions_has_no_scope() -> None:
     assert scope_digest(request("/3/movie/550", [("language", "en")])) is None
     assert scope_digest(request("/3/movie/550", [], token=TOKEN)) is not None
+
+
+@pytest.mark.parametrize(
+    ("base_url", "template", "path_params", "query"),
+    [
+        ("https://api.themoviedb.org", "/3/movie/{movie_id}", {"movie_id": 550}, {}),
+        (
+            "https://API.TheMovieDB.org:443",
+            "/3/search/movie",
+            None,
+            {"query": "Amélie & co/50% «ok»", "page": 2, "include_adult": True},
+        ),
+        ("http://127.0.0.1:8080", "/3/find/{external_id}", {"external_id": "tt 01/.."}, {}),
+        ("http://localhost", "/3/find/{external_id}", {"external_id": ".."}, {"language": "de"}),
+        (
+            "https://api.themoviedb.org",
+            "/3/account/{account_id}/rated/movies",
+            {"account_id": 7},
+            {"session_id": SESSION, "sort_by": "created_at.asc"},
+        ),
+        (
+            "https://api.themoviedb.org",
+            "/3/guest_session/{guest_session_id}/rated",
+            {"guest_session_id": SESSION},
+            {},
+        ),
+    ],
+)
+@pytest.mark.parametrize("credential", [{"api_key": API_KEY}, {"access_token": TOKEN}])
+def test_keys_read_from_a_prepared_request_equal_the_keys_of_its_httpx_request(
+    base_url: str,
+    template: str,
+    path_params: dict[str, object] | None,
+    query: dict[str, object],
+    credential: dict[str, str],
+) -> None:
+    # The cache reads the prepared request without building an httpx.Request; entries stored
+    # by earlier versions (keyed from the httpx.Request) must still be found.
+    config = make_config(
+        None,
+        api_key=credential.get("api_key"),
+        access_token=credential.get("access_token"),
+        base_url=base_url,
+        language=None,
+        region=None,
+        timeout=10.0,
+        max_retries=0,
+        environ={},
+    )
+    prepared = prepare_request(config, "GET", template, path_params=path_params, query=query)
+    parts = _sent_parts(prepared)
+    assert parts == request_parts(prepared.request)
+    for scoped in (False, True):
+        assert identify(parts, prepared.display_path, scoped=scoped).key == (
+            identify(prepared.request, prepared.display_path, scoped=scoped).key
+        )
+    assert scope_digest(parts) == scope_digest(prepared.request)

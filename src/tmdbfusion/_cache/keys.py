@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import NamedTuple
 
 import httpx
 
-__all__ = ["KEY_VERSION", "RequestIdentity", "identify", "scope_digest"]
+__all__ = ["KEY_VERSION", "RequestIdentity", "RequestParts", "identify", "scope_digest"]
 
 #: Bumped whenever the key or the stored entry format changes, so old entries are never misread.
 KEY_VERSION = "tmdbfusion:1"
@@ -34,12 +35,50 @@ def _digest(*parts: str) -> str:
     return hasher.hexdigest()[:32]
 
 
-def scope_digest(request: httpx.Request) -> str | None:
+class RequestParts(NamedTuple):
+    """What a key is made of, read from an ``httpx.Request`` or straight from a prepared one.
+
+    Attributes
+    ----------
+    method : str
+        Upper-case HTTP method.
+    origin : str
+        ``scheme://host[:port]`` as httpx normalizes it.
+    path : str
+        The path, percent-decoded.
+    params : list[tuple[str, str]]
+        The query parameters, decoded, in order.
+    authorization : str or None
+        The ``Authorization`` header.
+    """
+
+    method: str
+    origin: str
+    path: str
+    params: list[tuple[str, str]]
+    authorization: str | None
+
+
+def request_parts(request: httpx.Request | RequestParts) -> RequestParts:
+    """The parts of an ``httpx.Request`` (given parts are returned as they are)."""
+    if isinstance(request, RequestParts):
+        return request
+    url = request.url
+    return RequestParts(
+        request.method,
+        f"{url.scheme}://{url.netloc.decode('ascii')}",
+        url.path,
+        url.params.multi_items(),
+        request.headers.get("authorization"),
+    )
+
+
+def scope_digest(request: httpx.Request | RequestParts) -> str | None:
     """Digest of the credentials and session ids a request carries, or None when it has none.
 
     Parameters
     ----------
-    request : httpx.Request
+    request : httpx.Request or RequestParts
         The request as it will be sent.
 
     Returns
@@ -47,16 +86,13 @@ def scope_digest(request: httpx.Request) -> str | None:
     str or None
         A hex digest that differs for every session, guest session, token and API key.
     """
-    secrets = sorted(
-        (name, value)
-        for name, value in request.url.params.multi_items()
-        if _SECRET_PARAM.match(name)
-    )
+    sent = request_parts(request)
+    secrets = sorted((name, value) for name, value in sent.params if _SECRET_PARAM.match(name))
     parts = [f"{name}={value}" for name, value in secrets]
-    guest = _GUEST_SESSION_SEGMENT.search(request.url.path)
+    guest = _GUEST_SESSION_SEGMENT.search(sent.path)
     if guest is not None:
         parts.append(f"guest_session={guest.group(1)}")
-    authorization = request.headers.get("authorization")
+    authorization = sent.authorization
     if authorization:
         parts.append(f"authorization={authorization}")
     if not parts:
@@ -85,12 +121,14 @@ class RequestIdentity:
         return f"RequestIdentity({self.key!r})"
 
 
-def identify(request: httpx.Request, display_path: str, *, scoped: bool) -> RequestIdentity:
+def identify(
+    request: httpx.Request | RequestParts, display_path: str, *, scoped: bool
+) -> RequestIdentity:
     """Build the cache key of a request.
 
     Parameters
     ----------
-    request : httpx.Request
+    request : httpx.Request or RequestParts
         The request as it will be sent, credentials included (they are left out of the key).
     display_path : str
         The path with secret segments shown as ``***``; the readable part of the key.
@@ -103,16 +141,13 @@ def identify(request: httpx.Request, display_path: str, *, scoped: bool) -> Requ
     RequestIdentity
         The key and the scope digest.
     """
-    url = request.url
-    public = sorted(
-        (name, value) for name, value in url.params.multi_items() if not _SECRET_PARAM.match(name)
-    )
+    sent = request_parts(request)
+    public = sorted((name, value) for name, value in sent.params if not _SECRET_PARAM.match(name))
     # Only scoped calls need the scope; public hits skip hashing the credentials.
-    scope = scope_digest(request) if scoped else None
+    scope = scope_digest(sent) if scoped else None
     query = "&".join(f"{name}={value}" for name, value in public)
-    origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
-    selected_by = [origin, request.method, url.path, query]
+    selected_by = [sent.origin, sent.method, sent.path, query]
     if scoped:
         selected_by.append(scope or "-")
-    key = f"{KEY_VERSION}|{request.method} {display_path}|{_digest(*selected_by)}"
+    key = f"{KEY_VERSION}|{sent.method} {display_path}|{_digest(*selected_by)}"
     return RequestIdentity(key, scope)

@@ -8,8 +8,10 @@ if there were no cache.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator
 from typing import Any, Final, Generic, TypeVar
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import msgspec
@@ -23,7 +25,7 @@ from tmdbfusion._cache.entry import (
     generation_key,
     new_generation,
 )
-from tmdbfusion._cache.keys import identify, scope_digest
+from tmdbfusion._cache.keys import RequestParts, identify, scope_digest
 from tmdbfusion._cache.policy import (
     DAY,
     Kind,
@@ -34,6 +36,7 @@ from tmdbfusion._cache.policy import (
     retention,
 )
 from tmdbfusion._decode import decode_success, decoder_for
+from tmdbfusion._reply import HTTPReply
 from tmdbfusion._request import PreparedRequest
 
 __all__ = ["MISS", "CachePlan", "Miss", "plan_cache"]
@@ -151,11 +154,11 @@ class CachePlan(Generic[T]):
             )
         return MISS
 
-    def is_revalidated(self, response: httpx.Response) -> bool:
+    def is_revalidated(self, response: HTTPReply) -> bool:
         """Tell whether TMDB answered the conditional request with ``304 Not Modified``."""
         return response.status_code == 304 and self._stale is not None
 
-    def complete(self, response: httpx.Response) -> Generator[Action, Reply, T]:
+    def complete(self, response: HTTPReply) -> Generator[Action, Reply, T]:
         """Decode a successful response, store it when it may be, bump what a write changed."""
         if self._bumps:
             tokens = tuple(
@@ -206,6 +209,27 @@ class CachePlan(Generic[T]):
             self._settings.counters.add("stores")
 
 
+@functools.lru_cache(maxsize=64)
+def _origin(scheme_and_netloc: str) -> str:
+    # httpx's normalized origin (lower-case host, default port dropped), as the keys were
+    # always made from an httpx.Request; one per base URL.
+    url = httpx.URL(scheme_and_netloc)
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
+def _sent_parts(prepared: PreparedRequest) -> RequestParts:
+    """The key's parts of a prepared request, read as httpx would, without an httpx.Request."""
+    address, _, query = prepared.url.partition("?")
+    split = urlsplit(address)
+    return RequestParts(
+        prepared.method,
+        _origin(f"{split.scheme}://{split.netloc}"),
+        unquote(split.path) or "/",
+        parse_qsl(query, keep_blank_values=True),
+        prepared.headers.get("authorization"),
+    )
+
+
 def plan_cache(
     settings: CacheSettings | None, prepared: PreparedRequest, cast_to: type[T]
 ) -> CachePlan[T] | None:
@@ -230,11 +254,11 @@ def plan_cache(
         # A request built without its template cannot be classified: leave it alone.
         return None
     mode = cache_mode.get()
-    request = prepared.request
+    request = _sent_parts(prepared)
     template = prepared.template
     if prepared.method != "GET" or classify(template) is Kind.NEVER:
         # Writes invalidate even inside client.cache.skip(): what they change is stale anyway.
-        bumps = invalidated_by(prepared.method, template, request.url.path, scope_digest(request))
+        bumps = invalidated_by(prepared.method, template, request.path, scope_digest(request))
         if not bumps:
             return None
         return CachePlan(settings, prepared, cast_to, mode=mode, bumps=bumps)
@@ -251,5 +275,5 @@ def plan_cache(
         mode=mode,
         ttl=ttl,
         key=identity.key,
-        dependencies=dependencies(template, request.url.path, identity.scope),
+        dependencies=dependencies(template, request.path, identity.scope),
     )
