@@ -17,8 +17,12 @@ happens to carry is not promised to every user, while the 2-3 recordings most op
 (and the dozens that list items have) are enough to trust the ids, names and dates the API always
 sends. A key absent or null even once stays optional, and so does a key that any operation's
 responses showed as null (``keys_seen_null``): ``poster_path`` is null for some movie in one
-list, so it is promised nowhere, however many posters another list happened to show. (Overrides
-that force a field either way are not written yet: ``schema`` overrides can make one nullable.)
+list, so it is promised nowhere, however many posters another list happened to show.
+
+A model shared by several operations pools their support (``x-support``, summed by
+``merge_schemas``; decided by ``pooled_present``): the one recording of a guest session's rated
+movies adds to the dozens of search and list results instead of vetoing them, while one absence
+or null anywhere still keeps the key optional. ``fields:`` overrides force a field either way.
 """
 
 from __future__ import annotations
