@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .evidence import PRESENT, evidence_examples, mark_present
+from .evidence import evidence_examples, mark_present, refuse_root_keys
 from .schema import Schema, infer, merge_schemas
 
 if TYPE_CHECKING:
@@ -67,6 +67,6 @@ def observed_part(
     for value in examples:
         part_schema = merge_schemas(part_schema, infer(value))
     part_schema, _ = mark_present(part_schema, facts, {}, never_plain=never_plain)
-    part_schema.pop(PRESENT, None)
+    part_schema = refuse_root_keys(part_schema)
     report.record("observed-part", f"{where} {part}")
     return {**schema, "properties": {**schema.get("properties", {}), part: part_schema}}

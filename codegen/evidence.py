@@ -17,8 +17,12 @@ happens to carry is not promised to every user, while the 2-3 recordings most op
 (and the dozens that list items have) are enough to trust the ids, names and dates the API always
 sends. A key absent or null even once stays optional, and so does a key that any operation's
 responses showed as null (``keys_seen_null``): ``poster_path`` is null for some movie in one
-list, so it is promised nowhere, however many posters another list happened to show. (Overrides
-that force a field either way are not written yet: ``schema`` overrides can make one nullable.)
+list, so it is promised nowhere, however many posters another list happened to show.
+
+A model shared by several operations pools their support (``x-support``, summed by
+``merge_schemas``; decided by ``pooled_present``): the one recording of a guest session's rated
+movies adds to the dozens of search and list results instead of vetoing them, while one absence
+or null anywhere still keeps the key optional. ``fields:`` overrides force a field either way.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ from .schema import Schema, base_type, is_nullable
 MIN_SUPPORT = 3
 COUNTRY_SAMPLES = ("DE", "GB", "US")
 PRESENT = "x-present"
+# Per object schema: how many objects the evidence saw there and, per key, how often it was seen,
+# seen null and seen in a real response. ``merge_schemas`` sums it when one model is shared.
+SUPPORT = "x-support"
+# Per object schema: keys this evidence refuses to promise whatever the counts say (a key seen null
+# in another operation; the root keys of an appended body). ``merge_schemas`` joins them.
+OPTIONAL = "x-optional"
 SCALAR_SAMPLES: dict[str, Any] = {"integer": 0, "number": 0.5, "string": "", "boolean": False}
 
 Facts = dict[str, dict[str, dict[str, Any]]]  # place -> key -> facts
@@ -181,12 +191,15 @@ def mark_present(
     documented_objects = _objects_at(documented, places)
     present = []
     new_properties = {}
+    support: dict[str, Any] = {"objects": real_objects + documented_objects, "keys": {}}
     for key, sub in properties.items():
         real_facts = [real[p][key] for p in places if key in real.get(p, {})]
         documented_facts = [documented[p][key] for p in places if key in documented.get(p, {})]
         objects = real_objects + documented_objects
         seen, absent, null = _support(real_facts + documented_facts, objects)
         real_seen = sum(f.get("seen", 0) for f in real_facts)
+        if seen:
+            support["keys"][key] = {"seen": seen, "null": null, "real": real_seen}
         if (
             real_objects
             and real_seen
@@ -208,4 +221,54 @@ def mark_present(
         result[PRESENT] = sorted(present)
     else:
         result.pop(PRESENT, None)
+    result.pop(SUPPORT, None)
+    if support["objects"]:
+        result[SUPPORT] = support
+    refused = sorted(never_plain & set(properties))
+    if refused:
+        result[OPTIONAL] = sorted({*result.get(OPTIONAL, []), *refused})
     return result, marked
+
+
+def refuse_root_keys(schema: Schema) -> Schema:
+    """Return ``schema`` with none of its own keys promised (an appended body may lack them)."""
+    result = {key: value for key, value in schema.items() if key != PRESENT}
+    if result.get("properties"):
+        result[OPTIONAL] = sorted({*result.get(OPTIONAL, []), *result["properties"]})
+    return result
+
+
+def pooled_present(schema: Schema) -> list[str]:
+    """The keys of a (possibly shared) object schema that its pooled evidence promises.
+
+    One model often serves several operations (``MovieSummary`` lists search results, popular
+    movies and a guest session's rated movies). ``merge_schemas`` sums their ``x-support``, and a
+    key is promised when the pooled counts pass the rule of ``mark_present``: seen in at least
+    ``MIN_SUPPORT`` objects, at least one of them real, never absent from an object seen at any
+    of those places and never null, not refused (``x-optional``) and not nullable in the merged
+    schema. So an operation with one recording that agrees adds its support instead of vetoing
+    what the dozens of objects of the other operations showed, while one object without the key,
+    or one null, anywhere still keeps it optional. An operation with no evidence at a place adds
+    nothing either way: the entity is the same wherever the name is used.
+    """
+    support = schema.get(SUPPORT, {})
+    objects = int(support.get("objects", 0))
+    refused = set(schema.get(OPTIONAL, ()))
+    promised = []
+    for key, sub in schema.get("properties", {}).items():
+        facts = support.get("keys", {}).get(key)
+        if facts is None or key in refused or is_nullable(sub):
+            continue
+        seen, null, real_seen = facts["seen"], facts["null"], facts["real"]
+        if real_seen and seen >= MIN_SUPPORT and seen == objects and null == 0:
+            promised.append(key)
+    return sorted(promised)
+
+
+def without_support(schema: Any) -> Any:
+    """A copy of ``schema`` without evidence counts (a copied schema must not count them twice)."""
+    if isinstance(schema, dict):
+        return {k: without_support(v) for k, v in schema.items() if k != SUPPORT}
+    if isinstance(schema, list):
+        return [without_support(v) for v in schema]
+    return schema

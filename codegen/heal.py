@@ -34,7 +34,13 @@ from typing import Any
 
 from .appended import add_append_to_response, observed_part
 from .dates import key_formats, mark_dates
-from .evidence import PRESENT, evidence_examples, keys_seen_null, mark_present
+from .evidence import (
+    evidence_examples,
+    keys_seen_null,
+    mark_present,
+    refuse_root_keys,
+    without_support,
+)
 from .observe import Observations
 from .overrides import Overrides
 from .schema import (
@@ -468,17 +474,16 @@ def heal_document(
         schema, dates = mark_dates(schema, [real_facts, documented_facts], date_keys)
         for path in dates:
             report.record("date", f"{where} {path}")
-        if real_facts:
-            schema, present = mark_present(
-                schema, real_facts, documented_facts, never_plain=seen_null
-            )
-            if where in appendable:
-                # Appended to its parent's details, this body comes without its root keys
-                # (``credits`` carries no ``id``): they cannot be promised.
-                schema = {key: value for key, value in schema.items() if key != PRESENT}
-                present = [path for path in present if "." in path or "[" in path]
-            for path in present:
-                report.record("present", f"{where} {path}")
+        # Also without recordings: the document's examples count towards a shared model's
+        # pooled support, and a key they lack keeps it optional (``evidence.pooled_present``).
+        schema, present = mark_present(schema, real_facts, documented_facts, never_plain=seen_null)
+        if where in appendable:
+            # Appended to its parent's details, this body comes without its root keys
+            # (``credits`` carries no ``id``): they cannot be promised.
+            schema = refuse_root_keys(schema)
+            present = [path for path in present if "." in path or "[" in path]
+        for path in present:
+            report.record("present", f"{where} {path}")
         if where in appends:
             for part in appends[where].data.get("observed_parts", []):
                 schema = observed_part(schema, str(part), where, observed, seen_null, report)
@@ -514,4 +519,5 @@ def _copy_response_schema(document: dict[str, Any], target: str, source: str) ->
     source_media, target_media = found.get(source), found.get(target.strip())
     if source_media is None or target_media is None:
         raise KeyError(f"schema override: no operation {source!r} or {target!r}")
-    target_media["schema"] = copy.deepcopy(source_media["schema"])
+    # The source's evidence counts once, with the source: the copy is a shape, not more objects.
+    target_media["schema"] = without_support(source_media["schema"])

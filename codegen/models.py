@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from .evidence import PRESENT
+from .evidence import pooled_present
 from .ir import FieldPlan, ModelPlan, UnionPlan
 from .naming import pascal, python_identifier, singular, words
 from .overrides import Overrides, OverridesError
@@ -62,6 +62,8 @@ class ModelPlanner:
     child_names: dict[tuple[str, str], str] = field(default_factory=dict)
     root_topics: dict[str, str] = field(default_factory=dict)
     ref_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (name, id of the schema node) merged so far; the healed document outlives the planner.
+    _registered: set[tuple[str, int]] = field(default_factory=set)
 
     # --- pass 1: naming and merging ---------------------------------------------------------
 
@@ -85,6 +87,10 @@ class ModelPlanner:
 
     def _register_object(self, name: str, schema: Schema, where: str, tag: str | None) -> str:
         name = self.canonical(name)
+        if (name, id(schema)) in self._registered:
+            # A page's items come twice, as the listing and under ``results``: their evidence
+            # (``x-support``) must be counted once.
+            return name
         existing = self.schemas.get(name)
         known_tag = self.tags.get(name)
         # A union variant is identified by its tag; other objects by sharing enough fields.
@@ -94,6 +100,7 @@ class ModelPlanner:
         ):
             raise _CollisionError(name)
         self.schemas[name] = merge_schemas(existing, schema) if existing else schema
+        self._registered.add((name, id(schema)))
         self.sources.setdefault(name, [])
         if where not in self.sources[name]:
             self.sources[name].append(where)
@@ -230,6 +237,7 @@ class ModelPlanner:
         tag = self.tags.get(name)
         fields = []
         is_page = is_page_schema(schema)
+        present = set(pooled_present(schema))
         for key, sub in schema.get("properties", {}).items():
             if tag is not None and key == "media_type":
                 continue
@@ -238,7 +246,7 @@ class ModelPlanner:
                 fields.append(FieldPlan(python_identifier(key), key, "int", None))
                 continue
             kind = base_type(sub)
-            if key in schema.get(PRESENT, ()) and kind != "array" and not is_nullable(sub):
+            if key in present and kind != "array":
                 # Real responses always carry it, never null (codegen/evidence.py): a plain field.
                 fields.append(FieldPlan(python_identifier(key), key, annotation, None))
                 continue

@@ -120,6 +120,13 @@ def merge_schemas(left: Schema, right: Schema) -> Schema:
         result.pop("x-present", None)
         if present:
             result["x-present"] = sorted(present)
+        # The evidence of both sides pools (``codegen/evidence.py`` ``pooled_present``).
+        support = _summed_support(left.get("x-support"), right.get("x-support"))
+        if support:
+            result["x-support"] = support
+        refused = {*left.get("x-optional", []), *right.get("x-optional", [])}
+        if refused:
+            result["x-optional"] = sorted(refused)
         props = dict(result.get("properties", {}))
         for key, sub in right.get("properties", {}).items():
             props[key] = merge_schemas(props[key], sub) if key in props else copy.deepcopy(sub)
@@ -154,6 +161,18 @@ def merge_schemas(left: Schema, right: Schema) -> Schema:
             result["x-conflicting-types"] = sorted({*result["x-conflicting-types"], right_type})
         return with_type(result, left_type, nullable=nullable)
     return with_type(result, wider, nullable=nullable)
+
+
+def _summed_support(left: Any, right: Any) -> Any:
+    """Add two ``x-support`` counts: objects seen, and per key seen, null and real."""
+    if not left or not right:
+        return copy.deepcopy(left or right)
+    keys = {key: dict(facts) for key, facts in left["keys"].items()}
+    for key, facts in right["keys"].items():
+        known = keys.setdefault(key, {"seen": 0, "null": 0, "real": 0})
+        for name in ("seen", "null", "real"):
+            known[name] += facts[name]
+    return {"objects": left["objects"] + right["objects"], "keys": keys}
 
 
 def _merge_unions(left: Schema, right: Schema, *, nullable: bool) -> Schema:

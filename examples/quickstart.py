@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with client:
         movie = client.movies.details(args.movie_id)
-        genres = ", ".join(genre.name or "?" for genre in movie.genres)
+        genres = ", ".join(genre.name for genre in movie.genres)
         print(f"{movie.title} ({movie.release_date}), {movie.runtime} min: {genres}")
         for result in client.search.movie(query=args.query).take(3):
             print(f"found {result.id}: {result.title} ({result.release_date})")

@@ -41,6 +41,10 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "real-responses"
 # Examples in TMDB's document that are not real API output, with why.
 BOGUS_EXAMPLES = {
     "GET /3/movie/{movie_id}/recommendations": "TMDB's example is an empty object, not a page",
+    "GET /3/collection/{collection_id}": (
+        "TMDB's example gives the parts TV keys (name, original_name); the API sends movies, with"
+        " title and original_title (every one of the 56 recorded parts)"
+    ),
 }
 # Keys the SDK may add when re-encoding, with why this is not a loss of information.
 ALLOWED_ADDITIONS = {

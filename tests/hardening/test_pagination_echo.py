@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tmdbfusion.testing import FakeTMDB
+from tmdbfusion.models import MovieSummary
+from tmdbfusion.testing import FakeTMDB, sample_json
 
 from .conftest import run_async
 
 
 def always_page_one(tmdb: FakeTMDB) -> None:
     def answer(request: Any) -> Any:
-        item = {"id": int(request.query.get("page", "1")), "title": "t"}
+        # A whole movie (its id, title and votes are always sent), numbered by the page asked for.
+        item = sample_json(MovieSummary, seed=int(request.query.get("page", "1")))
         return {"page": 1, "results": [item], "total_pages": 5, "total_results": 5}
 
     tmdb.add_route("GET", "/3/movie/popular", answer)

@@ -385,7 +385,7 @@ class Change(
     ``GET /3/tv/{series_id}/changes`` and 2 more endpoints.
     """
 
-    key: str | None = None
+    key: str
     items: list[ChangeItem] = []
 
 
@@ -399,9 +399,9 @@ class ChangeItem(
     ``GET /3/tv/{series_id}/changes`` and 2 more endpoints.
     """
 
-    id: str | None = None
-    action: str | None = None
-    time: str | None = None
+    id: str
+    action: str
+    time: str
     iso_639_1: str | None = None
     iso_3166_1: str | None = None
     value: str | int | float | bool | list[object] | dict[str, object] | None = None
@@ -510,7 +510,7 @@ class CollectionPart(
     vote_average: float
     vote_count: int
     original_title: str | None = None
-    title: str | None = None
+    title: str
     softcore: bool | None = None
 
 
@@ -968,8 +968,8 @@ class Genre(
     /3/movie/{movie_id}`` and 3 more endpoints.
     """
 
-    id: int | None = None
-    name: str | None = None
+    id: int
+    name: str
 
 
 class GenreList(
@@ -1303,22 +1303,22 @@ class Media(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    id: int | None = None
+    id: int
     title: str | None = None
     original_language: str | None = None
     original_title: str | None = None
     overview: str | None = None
     poster_path: str | None = None
-    media_type: str | None = None
+    media_type: str
     genre_ids: list[int] = []
     popularity: float | None = None
     release_date: datetime.date | None = None
     video: bool | None = None
-    vote_average: float | None = None
+    vote_average: float
     vote_count: int | None = None
     air_date: datetime.date | None = None
     episode_count: int | None = None
-    name: str | None = None
+    name: str
     season_number: int | None = None
     show_id: int | None = None
     first_air_date: datetime.date | None = None
@@ -1606,17 +1606,17 @@ class MovieSummary(
     adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
+    id: int
     original_language: str | None = None
-    original_title: str | None = None
+    original_title: str
     overview: str | None = None
     popularity: float | None = None
     poster_path: str | None = None
     release_date: datetime.date | None = None
-    title: str | None = None
+    title: str
     video: bool | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
     rating: float | None = None
     softcore: bool | None = None
 
@@ -1719,9 +1719,9 @@ class Network(
     /3/tv/latest`` and 2 more endpoints.
     """
 
-    id: int | None = None
+    id: int
     logo_path: str | None = None
-    name: str | None = None
+    name: str
     origin_country: str | None = None
 
 
@@ -1852,10 +1852,10 @@ class PersonResult(
 
     adult: bool | None = None
     gender: int | None = None
-    id: int | None = None
+    id: int
     known_for: list[Result] = []
     known_for_department: str | None = None
-    name: str | None = None
+    name: str
     original_name: str | None = None
     popularity: float | None = None
     profile_path: str | None = None
@@ -1976,9 +1976,9 @@ class ProductionCompany(
     Returned by ``GET /3/movie/{movie_id}``, ``GET /3/tv/{series_id}``, ``GET /3/tv/latest``.
     """
 
-    id: int | None = None
+    id: int
     logo_path: str | None = None
-    name: str | None = None
+    name: str
     origin_country: str | None = None
 
 
@@ -1992,7 +1992,7 @@ class ProductionCountry(
     """
 
     iso_3166_1: str | None = None
-    name: str | None = None
+    name: str
 
 
 class Rating(
@@ -2006,7 +2006,7 @@ class Rating(
     /3/tv/{series_id}/season/{season_number}/account_states`` and 1 more endpoints.
     """
 
-    value: float | None = None
+    value: float
 
 
 class ReleaseDate(
@@ -2036,9 +2036,9 @@ class RequestToken(
     /3/authentication/token/validate_with_login``.
     """
 
-    success: bool | None = None
-    expires_at: str | None = None
-    request_token: str | None = None
+    success: bool
+    expires_at: str
+    request_token: str
 
 
 class Result(
@@ -2230,7 +2230,7 @@ class SpokenLanguage(
 
     english_name: str | None = None
     iso_639_1: str | None = None
-    name: str | None = None
+    name: str
 
 
 class StatusResponse(
@@ -2318,7 +2318,7 @@ class TaggedTvEpisode(
 
     adult: bool | None = None
     backdrop_path: str | None = None
-    id: int | None = None
+    id: int
     title: str | None = None
     original_language: str | None = None
     original_title: str | None = None
@@ -2331,7 +2331,7 @@ class TaggedTvEpisode(
     video: bool | None = None
     vote_average: float | None = None
     vote_count: int | None = None
-    name: str | None = None
+    name: str
     air_date: datetime.date | None = None
     episode_number: int | None = None
     production_code: str | None = None
@@ -2481,9 +2481,9 @@ class TvEpisodeResult(
     air_date: datetime.date | None = None
     episode_number: int | None = None
     episode_type: str | None = None
-    id: int | None = None
+    id: int
     media_type: str | None = None
-    name: str | None = None
+    name: str
     overview: str | None = None
     production_code: str | None = None
     runtime: int | None = None
@@ -2506,17 +2506,17 @@ class TvEpisodeSummary(
     """
 
     air_date: datetime.date | None = None
-    episode_number: int | None = None
-    id: int | None = None
-    name: str | None = None
+    episode_number: int
+    id: int
+    name: str
     overview: str | None = None
     production_code: str | None = None
     runtime: int | None = None
-    season_number: int | None = None
+    season_number: int
     show_id: int | None = None
     still_path: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    vote_average: float
+    vote_count: int
     rating: float | None = None
     episode_type: str | None = None
 
@@ -2703,9 +2703,9 @@ class TvSeasonResult(
 
     air_date: datetime.date | None = None
     episode_count: int | None = None
-    id: int | None = None
+    id: int
     media_type: str | None = None
-    name: str | None = None
+    name: str
     overview: str | None = None
     poster_path: str | None = None
     season_number: int | None = None
@@ -3032,17 +3032,17 @@ class TvSeriesSummary(
     adult: bool | None = None
     backdrop_path: str | None = None
     genre_ids: list[int] = []
-    id: int | None = None
+    id: int
     origin_country: list[str] = []
     original_language: str | None = None
-    original_name: str | None = None
+    original_name: str
     overview: str | None = None
-    popularity: float | None = None
+    popularity: float
     poster_path: str | None = None
     first_air_date: datetime.date | None = None
-    name: str | None = None
-    vote_average: float | None = None
-    vote_count: int | None = None
+    name: str
+    vote_average: float
+    vote_count: int
     rating: float | None = None
     softcore: bool | None = None
     media_type: str | None = None
@@ -3173,9 +3173,9 @@ class WatchProvider(
     """
 
     logo_path: str | None = None
-    provider_id: int | None = None
-    provider_name: str | None = None
-    display_priority: int | None = None
+    provider_id: int
+    provider_name: str
+    display_priority: int
 
 
 class WatchProviderList(
