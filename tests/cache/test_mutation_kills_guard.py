@@ -113,6 +113,8 @@ def test_a_failure_is_a_miss_with_one_exact_warning_and_log(
     ):
         assert guard.get_many(["a"]) is None
     assert [str(w.message) for w in caught] == [WARNING]
+    # Attributed to the guard's call of the store, not to whoever called the guard.
+    assert caught[0].filename.endswith("guard.py")
     assert [record.getMessage() for record in caplog.records] == [WARNING]
     assert counters.errors == 1
     assert guard.healthy is False
@@ -205,8 +207,9 @@ def test_the_awaitable_methods_use_the_stores_own_when_it_has_them() -> None:
         assert await guard.aget_many(["a", "z"]) == [b"1", None]
         assert await guard.ausage() == CacheUsage(1, 7)
         store.down = True
-        with pytest.warns(CacheWarning):
+        with pytest.warns(CacheWarning) as caught:
             assert await guard.aget_many(["a"]) is None
+        assert [str(w.message) for w in caught] == [WARNING]
         assert await guard.aset_many([("a", b"1", 1.0)]) is False  # cooling down
         assert await guard.ausage() is None
         clock.now += 30.0
@@ -227,8 +230,9 @@ def test_the_awaitable_methods_call_a_blocking_store_directly() -> None:
         assert await guard.aget_many(["a"]) == [b"1"]
         assert await guard.ausage() == CacheUsage(1, 1)
         store.down = True
-        with pytest.warns(CacheWarning):
+        with pytest.warns(CacheWarning) as caught:
             assert await guard.aset_many([("a", b"1", 1.0)]) is False
+        assert [str(w.message) for w in caught] == [WARNING]
         clock.now += 30.0
         assert await guard.aget_many(["a"]) is None
         assert await guard.ausage() is None
@@ -278,7 +282,8 @@ def test_control_without_a_cache() -> None:
     control.close()
     async_control = AsyncCacheControl(None, counters)
     assert repr(async_control) == "<AsyncCacheControl none>"
-    assert asyncio.run(async_control.stats()).entries == 0
+    async_stats = asyncio.run(async_control.stats())
+    assert (async_stats.backend, async_stats.entries, async_stats.bytes) == ("none", 0, 0)
     asyncio.run(async_control.clear())
     asyncio.run(async_control.close())
 
@@ -366,3 +371,12 @@ def test_memory_store_behind_the_guard_is_not_async() -> None:
     guard = CacheGuard(MemoryCache(), CacheCounters())
     assert asyncio.run(guard.aset_many([("a", b"1", 5.0)])) is True
     assert asyncio.run(guard.aget_many(["a"])) == [b"1"]
+
+
+def test_an_async_usage_failure_names_the_error() -> None:
+    store = AsyncFlaky()
+    guard, _, _ = guarded(store)
+    store.down = True
+    with pytest.warns(CacheWarning) as caught:
+        assert asyncio.run(guard.ausage()) is None
+    assert [str(w.message) for w in caught] == [WARNING]

@@ -102,3 +102,12 @@ def test_clear_resets_the_byte_count() -> None:
     assert store.get_many(["b"]) == [b"1234"]
     store.close()
     assert store.get_many(["b"]) == [b"1234"]
+
+
+def test_a_zero_lifetime_takes_no_room_and_does_not_stop_the_rest() -> None:
+    store = MemoryCache(max_entries=1, clock=Clock())
+    store.set_many([("kept", b"1", 60)])
+    store.set_many([("zero", b"2", 0)])
+    assert store.get_many(["kept"]) == [b"1"]  # nothing was evicted for it
+    store.set_many([("skipped", b"3", 0), ("next", b"4", 60)])
+    assert store.get_many(["next"]) == [b"4"]
