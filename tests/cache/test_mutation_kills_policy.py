@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tmdbfusion._cache.policy import invalidated_by
+from tmdbfusion._cache.policy import DAY, HOUR, freshness_from_headers, invalidated_by, retention
 from tmdbfusion._cache.setup import build_cache
 from tmdbfusion._cache.steps import MISS
 
@@ -73,3 +73,17 @@ def test_writes_invalidate_the_scope_and_the_list() -> None:
 
 def test_the_miss_marker_reads_as_such() -> None:
     assert repr(MISS) == "MISS"
+
+
+def test_cache_control_without_max_age_keeps_our_lifetime() -> None:
+    assert freshness_from_headers(600.0, "public") == 600.0
+    assert freshness_from_headers(600.0, "public, max-age=0") == 0
+    assert freshness_from_headers(600.0, "public, max-age=20") == 600.0
+
+
+def test_an_entry_with_an_etag_is_kept_at_most_a_week() -> None:
+    assert retention(30 * DAY, True) == 30 * DAY
+    assert retention(5 * DAY, True) == 7 * DAY
+    assert retention(60.0, True) == HOUR
+    assert retention(2 * HOUR, True) == 4 * HOUR
+    assert retention(60.0, False) == 60.0

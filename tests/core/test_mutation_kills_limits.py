@@ -98,6 +98,7 @@ def test_one_byte_over_the_limit_fails_while_streaming_with_the_exact_message() 
         read_limited(response, 10, time.monotonic(), 30.0)
     assert str(caught.value) == too_large_message("10")
     assert "secret" not in str(caught.value)
+    assert (caught.value.type_name, caught.value.json_path, caught.value.body) == ("", None, b"")
     assert response.is_closed
 
 

@@ -11,7 +11,7 @@ from tmdbfusion import TMDBClient
 from tmdbfusion._auth import Auth
 from tmdbfusion._request import PreparedRequest, _accept_encoding
 from tmdbfusion.login import approval_url
-from tmdbfusion.pagination import AsyncPage, SyncPage
+from tmdbfusion.pagination import AsyncPage, SyncPage, requested_page
 
 
 @dataclass
@@ -90,3 +90,20 @@ def test_with_access_token_names_the_argument_when_the_token_is_not_a_str() -> N
 
 def test_approval_url_strips_only_slashes_from_the_site() -> None:
     assert approval_url("t", site="https://INBOX/") == "https://INBOX/auth/access?request_token=t"
+
+
+@pytest.mark.parametrize(
+    ("query", "page"), [({}, 1), ({"page": 4}, 4), ({"page": True}, 1), ({"page": "3"}, 1)]
+)
+def test_the_requested_page_is_an_int_or_the_first(query: dict[str, object], page: int) -> None:
+    assert requested_page(query) == page
+
+
+def test_an_async_resource_repr_names_its_class() -> None:
+    from tmdbfusion import AsyncTMDBClient
+
+    client = AsyncTMDBClient(api_key="k" * 32)
+    assert repr(client.movies) == (
+        "<AsyncMoviesResource of "
+        "AsyncTMDBClient(base_url='https://api.themoviedb.org', auth='api_key')>"
+    )
