@@ -100,6 +100,8 @@ def test_the_requested_page_is_an_int_or_the_first(query: dict[str, object], pag
 
 
 def test_an_async_resource_repr_names_its_class() -> None:
+    import asyncio
+
     from tmdbfusion import AsyncTMDBClient
 
     client = AsyncTMDBClient(api_key="k" * 32)
@@ -107,3 +109,4 @@ def test_an_async_resource_repr_names_its_class() -> None:
         "<AsyncMoviesResource of "
         "AsyncTMDBClient(base_url='https://api.themoviedb.org', auth='api_key')>"
     )
+    asyncio.run(client.aclose())
