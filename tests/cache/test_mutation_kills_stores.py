@@ -177,3 +177,17 @@ def test_a_redis_store_works_again_after_aclose(redis_url: str) -> None:
     assert asyncio.run(scenario()) == [b"1"]
     store.close()
     assert store._sync is None
+
+
+def test_sqlite_finds_keys_beyond_one_query(tmp_path: Path) -> None:
+    store = SQLiteCache(tmp_path / "cache.sqlite", clock=Clock())
+    keys = [f"k{n}" for n in range(1203)]
+    store.set_many([(key, key.encode(), 60) for key in keys])
+    assert store.get_many(keys) == [key.encode() for key in keys]
+    store.close()
+
+
+def test_the_redis_repr_masks_only_the_password() -> None:
+    store = RedisCache("redis://user:s3cret@127.0.0.1:6379/2")
+    assert repr(store) == "RedisCache('redis://user:***@127.0.0.1:6379/2')"
+    assert repr(RedisCache("redis://127.0.0.1:6379/0")) == "RedisCache('redis://127.0.0.1:6379/0')"

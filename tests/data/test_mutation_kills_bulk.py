@@ -278,3 +278,72 @@ def test_aharvest_to_csv_reads_the_item_type_from_the_fetch_annotation(tmp_path:
         report = asyncio.run(run())
     assert report.written == 1
     assert out.read_text(encoding="utf-8").splitlines() == ["id,title", "7,Movie 7"]
+
+
+def test_afetch_many_unordered_yields_the_first_finished_first() -> None:
+    async def fetch(movie_id: int) -> dict[str, object]:
+        await asyncio.sleep(0.3 if movie_id == 1 else 0.0)
+        return {"id": movie_id}
+
+    async def run() -> list[int]:
+        return [r.id async for r in bulk.afetch_many(fetch, [1, 2, 3], ordered=False)]
+
+    assert asyncio.run(run()) == [2, 3, 1]
+
+
+def test_closing_an_async_run_early_cancels_the_fetches_in_flight() -> None:
+    cancelled: list[int] = []
+
+    async def fetch(movie_id: int) -> dict[str, object]:
+        if movie_id == 0:
+            return {"id": 0}
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            cancelled.append(movie_id)
+            raise
+        return {"id": movie_id}
+
+    async def run() -> int:
+        results = bulk.afetch_many(fetch, range(10), concurrency=3)
+        first = await results.__anext__()
+        await results.aclose()  # returns at once, raising nothing
+        return first.id
+
+    assert asyncio.run(run()) == 0
+    assert sorted(cancelled) == [1, 2, 3]
+
+
+def test_aharvest_honours_concurrency_format_and_item_type(tmp_path: Path) -> None:
+    in_flight = most = 0
+
+    with FakeTMDB() as fake:
+
+        async def run() -> bulk.HarvestReport:
+            async with fake.async_client() as client:
+
+                async def fetch(movie_id: int) -> object:  # no usable annotation
+                    nonlocal in_flight, most
+                    in_flight += 1
+                    most = max(most, in_flight)
+                    try:
+                        return await client.movies.details(movie_id)
+                    finally:
+                        in_flight -= 1
+
+                return await bulk.aharvest(
+                    fetch,
+                    range(1, 7),
+                    tmp_path / "movies.data",
+                    format="csv",
+                    columns=["id", "title"],
+                    item_type=MovieDetails,
+                    concurrency=1,
+                )
+
+        report = asyncio.run(run())
+    assert report.written == 6 and most == 1
+    assert (tmp_path / "movies.data").read_text(encoding="utf-8").splitlines()[:2] == [
+        "id,title",
+        "1,Movie 1",
+    ]

@@ -270,3 +270,16 @@ def test_parquet_columns_are_typed_and_resumed_with_the_same_columns(tmp_path: P
         f"{out} has the columns id, title, adult, popularity; asked for id, title. "
         "Use the same columns, or a new file."
     )
+
+
+def test_parquet_without_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from tmdbfusion.datasets._parquet import _pyarrow
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(DatasetError) as caught:
+        _pyarrow()
+    assert str(caught.value) == (
+        "Parquet datasets need pyarrow: pip install 'tmdbfusion-sdk[parquet]'"
+    )
