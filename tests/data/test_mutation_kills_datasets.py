@@ -283,3 +283,26 @@ def test_parquet_without_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch
     assert str(caught.value) == (
         "Parquet datasets need pyarrow: pip install 'tmdbfusion-sdk[parquet]'"
     )
+
+
+def test_each_record_is_on_disk_as_soon_as_it_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    dataset = open_dataset(out)
+    dataset.write({"id": 1})
+    assert out.read_bytes() == b'{"id":1}\n'  # before close: a killed run keeps it
+    dataset.close()
+    dataset.write({"id": 2})  # writing after close opens the file again
+    dataset.close()
+    dataset.close()
+    assert out.read_bytes() == b'{"id":1}\n{"id":2}\n'
+
+
+def test_parquet_stages_records_beside_the_file_until_closed(tmp_path: Path) -> None:
+    out = tmp_path / "m.parquet"
+    with open_dataset(out, columns=["title"], item_type=Item) as dataset:
+        dataset.write(item(1))
+        staging = tmp_path / "m.parquet.partial.jsonl"
+        assert staging.is_file()
+        assert json.loads(staging.read_text(encoding="utf-8"))["id"] == 1
+    assert not staging.exists()
+    assert pq.read_table(out).column("id").to_pylist() == [1]
