@@ -306,3 +306,45 @@ def test_parquet_stages_records_beside_the_file_until_closed(tmp_path: Path) -> 
         assert json.loads(staging.read_text(encoding="utf-8"))["id"] == 1
     assert not staging.exists()
     assert pq.read_table(out).column("id").to_pylist() == [1]
+
+
+def test_a_blank_jsonl_line_is_skipped_not_the_end(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    out.write_bytes(b'{"id":1}\n\n{"id":2}\n')
+    assert JSONLinesDataset(out, None, None).existing_ids() == {1, 2}
+    assert out.read_bytes() == b'{"id":1}\n\n{"id":2}\n'
+
+
+def test_a_damaged_jsonl_line_is_named_with_what_to_do(tmp_path: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    out.write_bytes(b'{"id":1}\n{"title":"no id"}\n')
+    with pytest.raises(DatasetError) as caught:
+        JSONLinesDataset(out, None, None).existing_ids()
+    message = str(caught.value)
+    assert message.startswith(f"{out}:2: not a JSON object with an integer id (")
+    assert message.endswith("); fix or remove that line, then run again")
+
+
+@pytest.mark.parametrize("torn", [b'3,"unterminated', b"3,Movie 3", b"3\n", b"3,Movie 3,extra\n"])
+def test_a_torn_last_csv_row_is_cut_off(tmp_path: Path, torn: bytes) -> None:
+    out = tmp_path / "m.csv"
+    good = b"id,title\n1,Movie 1\n2,Movie 2\n"
+    out.write_bytes(good + torn)
+    dataset = CSVDataset(out, None, Item)
+    assert dataset.existing_ids() == {1, 2}
+    assert out.read_bytes() == good
+    assert list(dataset.records()) == [
+        {"id": "1", "title": "Movie 1"},
+        {"id": "2", "title": "Movie 2"},
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_replace_counts_every_replaced_and_dropped_item(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"m.{suffix}"
+    with open_dataset(out, columns=["title"], item_type=Item) as dataset:
+        for n in range(1, 6):
+            dataset.write(item(n))
+    dataset = open_dataset(out, columns=["title"], item_type=Item)
+    assert dataset.replace({1: item(1), 2: item(2)}, [3, 4]) == (2, 2)
+    assert dataset.existing_ids() == {1, 2, 5}
