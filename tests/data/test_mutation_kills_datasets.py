@@ -339,7 +339,7 @@ def test_a_torn_last_csv_row_is_cut_off(tmp_path: Path, torn: bytes) -> None:
     ]
 
 
-@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
 def test_replace_counts_every_replaced_and_dropped_item(tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"m.{suffix}"
     with open_dataset(out, columns=["title"], item_type=Item) as dataset:
@@ -348,3 +348,20 @@ def test_replace_counts_every_replaced_and_dropped_item(tmp_path: Path, suffix: 
     dataset = open_dataset(out, columns=["title"], item_type=Item)
     assert dataset.replace({1: item(1), 2: item(2)}, [3, 4]) == (2, 2)
     assert dataset.existing_ids() == {1, 2, 5}
+
+
+def test_parquet_replace_keeps_the_types_and_the_new_values(tmp_path: Path) -> None:
+    out = tmp_path / "m.parquet"
+    with open_dataset(out, columns=["title", "popularity"], item_type=Item) as dataset:
+        for n in range(1, 4):
+            dataset.write(item(n))
+    renamed = item(2)
+    renamed.title = "Renamed"
+    dataset = open_dataset(out, columns=["title", "popularity"], item_type=Item)
+    assert dataset.replace({2: renamed}, [3, 99]) == (1, 1)
+    table = pq.read_table(out)
+    assert [str(f.type) for f in table.schema] == ["int64", "string", "double"]
+    assert table.column("title").to_pylist() == ["Movie 1", "Renamed"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert dataset.replace({}, []) == (0, 0)
+    assert pq.read_table(out).num_rows == 2
