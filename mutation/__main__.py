@@ -99,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # The tests run inside mutants/, so the document's default place beside the checkout moves.
     os.environ.setdefault("TMDBFUSION_OPENAPI_DIR", str(ROOT.parent / "shared" / "openapi"))
+    os.environ.setdefault(
+        "TMDBFUSION_REAL_RESPONSES_DIR", str(ROOT.parent / "shared" / "real-responses")
+    )
     files = [module_file(module) for module in args.modules]
     patterns = [mutant_pattern(source_file) for source_file in files]
     settings = load_settings(SETTINGS)
