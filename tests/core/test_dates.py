@@ -166,6 +166,7 @@ def test_mypy_strict_accepts_a_date_only_after_a_none_check(tmp_path: Path) -> N
         text=True,
         check=False,
     )
+    assert result.returncode == 1, result.stdout + result.stderr  # mypy ran and found errors
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     # Only the unchecked use fails: the date may be None.
     assert len(errors) == 1, result.stdout
