@@ -77,8 +77,8 @@ def test_a_body_with_nothing_unknown_passes_in_both_modes() -> None:
     body = b'{"id":1,"genres":[{"id":2,"name":"x"}]}'
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert UnknownFieldReporter("error").check(body, Movie) is None
-        assert UnknownFieldReporter("warn").check(body, Movie) is None
+        UnknownFieldReporter("error").check(body, Movie)  # neither raises nor warns
+        UnknownFieldReporter("warn").check(body, Movie)
 
 
 def test_warn_says_what_was_dropped_once_per_model_and_key_and_points_at_the_caller() -> None:
