@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import os
 import re
 import typing
 import warnings
@@ -42,12 +41,7 @@ from tmdbfusion.models import v4 as v4_models
 from tmdbfusion.testing import FakeResponse, FakeTMDB
 from tmdbfusion.testing._operations import sdk_operations
 
-# Beside the checkout unless TMDBFUSION_REAL_RESPONSES_DIR says otherwise (python -m mutation runs
-# the tests from mutmut's copy, one directory deeper).
-REAL_RESPONSES = Path(
-    os.environ.get("TMDBFUSION_REAL_RESPONSES_DIR")
-    or Path(__file__).resolve().parents[3] / "shared" / "real-responses"
-)
+REAL_RESPONSES = Path(__file__).resolve().parents[3] / "shared" / "real-responses"
 needs_real_responses = pytest.mark.skipif(
     not (REAL_RESPONSES / "MANIFEST.json").is_file(),
     reason=f"the shared real responses are not at {REAL_RESPONSES}",
