@@ -124,7 +124,16 @@ def test_the_preview_collapses_whitespace_hides_control_characters_and_cuts_at_8
     spaced = b"a" + b" " * 400
     assert _body_preview(spaced) == "a..."
     assert _body_preview(b"a" + b" " * 319) == "a"
+    assert _body_preview(b"a" + b" " * 330) == "a..."  # 331 bytes: over 320
+    # Only the first 320 bytes are read for the preview.
+    assert _body_preview(b" " * 319 + b"b" * 81) == "b..."
     assert _body_preview(b"token=abc&x=1") == "token=***&x=1"
+
+
+def test_bytes_that_are_not_utf8_are_shown_as_replacement_characters() -> None:
+    assert _body_preview(b"\xff\xfeoops") == "\ufffd\ufffdoops"
+    message = failure(b"\xffnot json", Movie)
+    assert "body starts with '\ufffdnot json'" in message
 
 
 def test_type_names_read_as_written() -> None:
