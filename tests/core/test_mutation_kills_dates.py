@@ -109,3 +109,28 @@ def test_a_bad_date_is_still_an_error_after_the_retry_and_in_scan_mode() -> None
     with pytest.raises(msgspec.ValidationError, match="Invalid RFC3339"):
         decoder.decode(b'{"air_date":"soon"}')
     assert decoder.decode(b'{"air_date":"2020-01-02"}') == Air(air_date=datetime.date(2020, 1, 2))
+
+
+class Titled(msgspec.Struct, kw_only=True):
+    name: str = ""
+    air_date: datetime.date | None = None
+
+
+class MaybeTitled(msgspec.Struct, kw_only=True):
+    item: Titled | None = None
+
+
+def test_a_union_member_with_other_fields_is_walked_too() -> None:
+    assert date_keys(MaybeTitled) == frozenset({"air_date"})
+
+
+def test_every_empty_date_of_a_compact_body_is_nulled_not_only_the_first_and_last() -> None:
+    body = b'[{"air_date":""},{"air_date":""},{"air_date":""},{"air_date":""}]'
+    assert without_empty_dates(body, KEYS) == body.replace(b'""', b"null")
+
+
+def test_a_type_without_dates_gets_a_working_decoder_for_that_type() -> None:
+    plain = tolerant_decoder(frozenset[int])
+    assert plain.decode(b"[2,1]") == frozenset({1, 2})
+    with pytest.raises(msgspec.ValidationError):
+        plain.decode(b'{"id":1}')
