@@ -92,6 +92,7 @@ def test_an_empty_body_of_a_get_names_status_and_content_type() -> None:
     )
     assert caught.value.body == b" \r\n"
     assert caught.value.json_path is None
+    assert caught.value.type_name == "Movie"
 
 
 @pytest.mark.parametrize("method", ["POST", "DELETE"])
@@ -113,6 +114,11 @@ def test_a_body_that_is_not_json_is_shown_in_a_short_redacted_preview() -> None:
         f"with {_body_preview(body)!r}. {NOT_JSON_ADVICE}"
     )
     assert "0123456789abcdef" not in message
+    with pytest.raises(ResponseValidationError) as caught:
+        decode_success(reply(body), list[Genre])
+    assert caught.value.type_name == "list[Genre]"
+    assert caught.value.json_path is None
+    assert caught.value.body == body
 
 
 def test_the_preview_collapses_whitespace_hides_control_characters_and_cuts_at_80() -> None:
@@ -148,6 +154,12 @@ def test_type_names_read_as_written() -> None:
 
 
 def test_one_decoder_per_type_is_built_and_kept() -> None:
-    first = decoder_for(Genre)
-    assert decoder_for(Genre) is first
-    assert first.decode(b'{"id":1,"name":"x"}') == Genre(1, "x")
+    # A type made here, so no earlier test (or process) has its decoder cached yet.
+    class Fresh(msgspec.Struct):
+        id: int
+
+    first = decoder_for(Fresh)
+    assert decoder_for(Fresh) is first
+    assert first.decode(b'{"id":1}') == Fresh(1)
+    with pytest.raises(msgspec.ValidationError):
+        first.decode(b'{"id":"1"}')
