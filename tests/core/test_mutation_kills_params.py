@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date
 from typing import Any
 
@@ -260,3 +261,108 @@ def test_a_wrong_argument_type_names_operation_value_and_what_to_pass() -> None:
     )
     types.check(550, 7, "Fight Club")
     types.check(None, None, None)
+
+
+class Kind(enum.IntEnum):
+    NONE = 0
+    FIVE = 5
+
+
+def test_a_fresh_template_is_split_once_and_hides_its_secret_placeholders() -> None:
+    # A template no earlier test rendered, so it is split here and not found ready.
+    template = f"/3/t{uuid.uuid4().hex}/{{movie_id}}/with/{{session_id}}/end"
+    prefix = template.split("/{")[0]
+    assert render_path(template, {"movie_id": 550, "session_id": "s3"}) == (
+        f"{prefix}/550/with/s3/end",
+        f"{prefix}/550/with/***/end",
+    )
+    assert render_path(template, {"movie_id": 1, "session_id": "s4"})[0] == (
+        f"{prefix}/1/with/s4/end"
+    )
+
+
+def test_an_int_enum_path_value_is_sent_as_its_number_and_zero_is_allowed() -> None:
+    assert render_path("/3/movie/{movie_id}", {"movie_id": Kind.NONE})[0] == "/3/movie/0"
+    assert render_path("/3/movie/{movie_id}", {"movie_id": Kind.FIVE})[0] == "/3/movie/5"
+
+
+def test_an_unknown_path_name_is_named_even_when_the_count_fits() -> None:
+    with pytest.raises(TypeError) as caught:
+        render_path("/3/movie/{movie_id}", {"tv_id": 1})
+    assert str(caught.value) == "/3/movie/{movie_id} has no path parameter(s) tv_id"
+
+
+def test_language_and_region_refusals_name_the_parameter() -> None:
+    with pytest.raises(ValueError) as language:
+        query({"language": "english"})
+    assert str(language.value).startswith("language must be an ISO 639-1 code")
+    with pytest.raises(ValueError) as region:
+        query({"watch_region": "germany"})
+    assert str(region.value) == (
+        "watch_region must be an ISO 3166-1 country code such as 'US' or 'DE'; got 'germany'"
+    )
+
+
+def test_a_bad_element_or_choice_is_named_by_its_parameter() -> None:
+    with pytest.raises(ValueError) as listed:
+        query({"with_genres": [18, float("nan")]})
+    assert str(listed.value) == "query parameter with_genres must be a finite number; got nan"
+    with pytest.raises(ValueError) as chosen:
+        check_choices("sort_by", float("inf"), {"a"})
+    assert str(chosen.value) == "query parameter sort_by must be a finite number; got inf"
+    with pytest.raises(ValueError) as enumerated:
+        query({"vote_average.gte": Rating.BAD})
+    assert str(enumerated.value) == (
+        "query parameter vote_average.gte must be a finite number; got nan"
+    )
+
+
+class Rating(enum.Enum):
+    BAD = float("nan")
+
+
+def test_one_wrong_argument_alone_is_refused() -> None:
+    single = ArgumentTypes("movies.details", movie_id="int")
+    with pytest.raises(TypeError, match="takes an int for movie_id; got the str '550'"):
+        single.check("550")
+    single.check(Kind.FIVE)  # an IntEnum is an int
+
+
+def test_the_slow_check_accepts_subclasses_beside_wrong_values() -> None:
+    types = ArgumentTypes("movies.details", movie_id="int", rating="float", items="items")
+    types.check(Kind.FIVE, 7, [{"media_type": "movie", "media_id": 550}])
+    with pytest.raises(TypeError) as caught:
+        types.check(1, True, None)
+    assert str(caught.value) == (
+        "movies.details() takes a number for rating; got the bool True; pass a number, e.g. 7.5"
+    )
+    with pytest.raises(TypeError) as listed:
+        types.check(1, [7], None)
+    assert str(listed.value).endswith("got the list [7]; pass a number, e.g. 7.5")
+    with pytest.raises(TypeError) as items:
+        types.check(1, None, [1])
+    assert str(items.value) == (
+        "movies.details() takes a list of mappings for items; got the list [1]; "
+        "pass a list of dicts, e.g. [{'media_type': 'movie', 'media_id': 550}]"
+    )
+    with pytest.raises(TypeError):
+        types.check(1, None, {"media_type": "movie"})
+
+
+def test_a_secret_argument_of_the_wrong_type_shows_neither_value_nor_hint() -> None:
+    secret = ArgumentTypes("account.details", session_id="str")
+    with pytest.raises(TypeError) as caught:
+        secret.check(12345)
+    assert (
+        str(caught.value) == "account.details() takes a str for session_id; got an int; pass a str"
+    )
+
+
+def test_a_value_shown_up_to_40_characters_then_by_its_length() -> None:
+    types = ArgumentTypes("movies.details", movie_id="int")
+    with pytest.raises(TypeError) as forty:
+        types.check("x" * 38)  # repr is 40 characters
+    assert f"got the str '{'x' * 38}'; " in str(forty.value)
+    with pytest.raises(TypeError) as forty_one:
+        types.check("x" * 39)
+    assert "got a str of 41 characters; " in str(forty_one.value)
