@@ -69,7 +69,7 @@ def test_a_bad_limit_is_refused_with_what_was_given(value: object) -> None:
     assert str(caught.value) == f"max_response_bytes must be an int of 1 or more; got {value!r}"
 
 
-def test_a_body_of_exactly_the_limit_is_read_into_a_reply_with_the_headers_as_received() -> None:
+def test_a_body_of_exactly_the_limit_is_read_with_the_headers_as_received() -> None:
     response = streamed(
         b'{"id":',
         b"550}",
@@ -80,12 +80,13 @@ def test_a_body_of_exactly_the_limit_is_read_into_a_reply_with_the_headers_as_re
             "ETag": '"abc"',
         },
     )
-    reply = read_limited(response, 10, time.monotonic(), 30.0)
-    assert reply.status_code == 200
-    assert reply.content == b'{"id":550}'
-    assert reply.headers["x-kept"] == "yes" and reply.headers["etag"] == '"abc"'
-    # The headers are the wire's own (the reply is never re-sent or re-decoded).
-    assert reply.headers["transfer-encoding"] == "chunked"
+    rebuilt = read_limited(response, 10, time.monotonic(), 30.0)
+    assert rebuilt.status_code == 200
+    assert rebuilt.content == b'{"id":550}'
+    assert rebuilt.headers["x-kept"] == "yes" and rebuilt.headers["etag"] == '"abc"'
+    # HTTPReply keeps the headers as received (the flow reads only status, headers and body).
+    assert rebuilt.headers["transfer-encoding"] == "chunked"
+    assert rebuilt.headers.get("content-length") == "10"
     assert response.is_closed
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import tmdbfusion
 
 PACKAGE = Path(tmdbfusion.__file__).parent
@@ -12,6 +14,10 @@ LIMIT = 500
 CORE = [*PACKAGE.glob("*.py"), *(PACKAGE / "_cache").glob("*.py")]
 
 
+@pytest.mark.skipif(
+    PACKAGE.parent.parent.name == "mutants",
+    reason="under python -m mutation the package is mutmut's copy, many times the source's length",
+)
 def test_no_hand_written_core_module_is_over_500_lines() -> None:
     hand_written = [
         path for path in CORE if "python -m codegen generate" not in path.read_text()[:600]
