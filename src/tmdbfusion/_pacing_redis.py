@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from tmdbfusion._pacing import _MAX_SPREAD, _MIN_SPREAD, _SPREAD_SHARE, TokenBucket
+from tmdbfusion._redact import redacted_url
 from tmdbfusion.exceptions import PacingWarning
 
 if TYPE_CHECKING:
@@ -103,21 +104,6 @@ return 1
 )
 
 
-def _require_redis() -> None:
-    try:
-        import redis  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(_INSTALL_HINT) from exc
-
-
-def _redacted_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return parts._replace(netloc=netloc).geturl()
-
-
 def _positive_seconds(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds; got {type(value).__name__}")
@@ -135,7 +121,7 @@ def _checked_url(url: object) -> str:
     if urlsplit(url).scheme not in _SCHEMES:
         raise ValueError(
             "url must be a Redis URL beginning redis://, rediss:// or unix://, "
-            f"such as 'redis://127.0.0.1:6379/0'; got {_redacted_url(url)!r}"
+            f"such as 'redis://127.0.0.1:6379/0'; got {redacted_url(url)!r}"
         )
     return url
 
@@ -229,7 +215,10 @@ class RedisPacingBudget:
         self.key = _checked_key(key)
         timeout = _positive_seconds("timeout", timeout)
         self.cooldown = _positive_seconds("cooldown", cooldown)
-        _require_redis()
+        # The cache's Redis store is imported only when Redis is asked for, as by cache=.
+        from tmdbfusion._cache.redis import require_redis
+
+        require_redis(_INSTALL_HINT)
         given = parse_qs(urlsplit(url).query)
         self._options: dict[str, Any] = {}
         if "socket_timeout" not in given:
@@ -253,13 +242,13 @@ class RedisPacingBudget:
             password = urlsplit(url).password
             reason = str(exc).replace(password, "***") if password else str(exc)
             raise ValueError(
-                f"url {_redacted_url(url)!r} is not a usable Redis URL: {reason}"
+                f"url {redacted_url(url)!r} is not a usable Redis URL: {reason}"
             ) from None
 
     def __repr__(self) -> str:
         # The URL may carry a password.
         return (
-            f"RedisPacingBudget({_redacted_url(self.url)!r}, rate={self.rate:g}, "
+            f"RedisPacingBudget({redacted_url(self.url)!r}, rate={self.rate:g}, "
             f"burst={self.burst}, key={self.key!r})"
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 _SECRET_NAME_PARTS = ("session", "token", "password")
 
@@ -76,3 +77,12 @@ def install_httpx_log_redaction() -> None:
         http_logger = logging.getLogger(name)
         if not any(isinstance(existing, RedactSecretsFilter) for existing in http_logger.filters):
             http_logger.addFilter(RedactSecretsFilter())
+
+
+def redacted_url(url: str) -> str:
+    """``url`` with its password, if any, shown as ``***`` (for reprs, warnings and errors)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()

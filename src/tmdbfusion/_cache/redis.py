@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from tmdbfusion._cache.backend import CacheUsage
+from tmdbfusion._redact import redacted_url
 
 if TYPE_CHECKING:
     import redis
@@ -29,19 +30,12 @@ _INSTALL_HINT = (
 )
 
 
-def _require_redis() -> None:
+def require_redis(install_hint: str = _INSTALL_HINT) -> None:
+    """Fail with ``install_hint`` when the redis package is missing (cache and pacing)."""
     try:
         import redis  # noqa: F401
     except ImportError as exc:
-        raise ImportError(_INSTALL_HINT) from exc
-
-
-def _redacted_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return parts._replace(netloc=netloc).geturl()
+        raise ImportError(install_hint) from exc
 
 
 def _milliseconds(ttl: float) -> int:
@@ -62,7 +56,7 @@ class RedisCache:
     """
 
     def __init__(self, url: str, *, timeout: float = 1.0) -> None:
-        _require_redis()
+        require_redis()
         self.url = url
         given = parse_qs(urlsplit(url).query)
         self._options: dict[str, Any] = {}
@@ -75,7 +69,7 @@ class RedisCache:
 
     def __repr__(self) -> str:
         # The URL may carry a password.
-        return f"RedisCache({_redacted_url(self.url)!r})"
+        return f"RedisCache({redacted_url(self.url)!r})"
 
     def _client(self) -> redis.Redis:
         if self._sync is None:
