@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
+from types import FrameType
 from typing import Literal
 
 from tmdbfusion._decode import BODY_PREVIEW_BYTES, type_display_name
@@ -76,13 +77,17 @@ class UnknownFieldReporter:
                     json_path=unknown.json_path,
                     key=unknown.key,
                 ),
-                stacklevel=_caller_level(),
+                stacklevel=stack_level_outside_tmdbfusion(sys._getframe()),
             )
 
 
-def _caller_level() -> int:
-    """The ``stacklevel`` of the first frame outside tmdbfusion: the user's call, sync or async."""
-    frame = sys._getframe(1)
+def stack_level_outside_tmdbfusion(frame: FrameType) -> int:
+    """The ``stacklevel`` that makes a warning raised in ``frame`` point at the user's line.
+
+    That is the first frame, walking out from ``frame``, whose module is not tmdbfusion's (the
+    user's call, sync or async).  The walk starts at a frame it is given rather than at its own
+    caller so that nothing between the two, such as a test tool's wrapper, changes the count.
+    """
     level = 1
     while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == (
         "tmdbfusion"

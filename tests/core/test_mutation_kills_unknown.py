@@ -5,12 +5,18 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from types import FrameType
+from typing import cast
 
 import msgspec
 import pytest
 
 import tmdbfusion
-from tmdbfusion._unknown import UnknownFieldReporter, make_reporter
+from tmdbfusion._unknown import (
+    UnknownFieldReporter,
+    make_reporter,
+    stack_level_outside_tmdbfusion,
+)
 from tmdbfusion.exceptions import UnknownFieldError, UnknownFieldWarning
 
 ADVICE = (
@@ -118,6 +124,52 @@ def test_a_warning_points_at_the_callers_line_not_at_tmdbfusion() -> None:
         line = sys._getframe().f_lineno + 1
         reporter.check(b'{"id":1,"genres":[],"extra":1}', Movie)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+
+
+def frame_inside(*modules: str) -> FrameType:
+    """The innermost frame of calls made through functions of these modules, outermost first."""
+    call = None
+    for module in reversed(modules):
+        namespace: dict[str, object] = {"__name__": module, "sys": sys, "inner": call}
+        exec("def call():\n    return inner() if inner else sys._getframe()\n", namespace)
+        call = namespace["call"]
+    assert callable(call)
+    return cast(FrameType, call())
+
+
+@pytest.mark.parametrize(
+    ("modules", "level"),
+    [
+        # Each tmdbfusion frame adds a level; the test's own frame is where the warning points.
+        (("tmdbfusion.a", "tmdbfusion.b", "tmdbfusion.c"), 4),
+        (("tmdbfusion",), 2),
+        # The walk stops at the first frame outside tmdbfusion, whatever lies beyond it.
+        (("tmdbfusion.a", "user_code", "tmdbfusion.c"), 2),
+        (("user_code",), 1),
+        # Only the package itself counts, not a module whose name merely starts the same.
+        (("tmdbfusionx.a",), 1),
+        (("tests.tmdbfusion",), 1),
+    ],
+)
+def test_the_stack_level_counts_the_tmdbfusion_frames_out_to_the_first_other_one(
+    modules: tuple[str, ...], level: int
+) -> None:
+    assert stack_level_outside_tmdbfusion(frame_inside(*modules)) == level
+
+
+class FakeFrame:
+    """The two attributes of a frame the walk reads."""
+
+    def __init__(self, module: str | None, back: FakeFrame | None) -> None:
+        self.f_globals = {} if module is None else {"__name__": module}
+        self.f_back = back
+
+
+def test_the_stack_level_stops_at_the_outermost_frame_and_at_frames_without_a_module() -> None:
+    only_tmdbfusion = FakeFrame("tmdbfusion.a", FakeFrame("tmdbfusion.b", None))
+    assert stack_level_outside_tmdbfusion(cast(FrameType, only_tmdbfusion)) == 2
+    nameless = FakeFrame("tmdbfusion.a", FakeFrame(None, FakeFrame("tmdbfusion.c", None)))
+    assert stack_level_outside_tmdbfusion(cast(FrameType, nameless)) == 2
 
 
 def test_the_same_key_of_another_model_is_reported_separately() -> None:
