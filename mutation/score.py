@@ -229,16 +229,27 @@ def threshold_failures(
 
 def render(modules: Iterable[ModuleScore], overall: ModuleScore) -> str:
     """The score table: one row per module, then the overall row."""
-    header = ("module", "mutants", "killed", "survived", "no test", "equivalent", "score")
+    header = (
+        "module",
+        "mutants",
+        "killed",
+        "survived",
+        "no test",
+        "equivalent",
+        "not run",
+        "score",
+    )
     rows = [
         (
             row.module.removeprefix("src/"),
-            str(row.counted + row.equivalent),
+            str(row.counted + row.equivalent + len(row.not_checked)),
             str(row.killed),
             str(len(row.survived) + len(row.suspicious)),
             str(len(row.no_tests)),
             str(row.equivalent),
-            f"{row.score:.1f}%",
+            str(len(row.not_checked)),
+            # A module none of whose mutants has run yet has no score, not a perfect one.
+            "-" if row.not_checked and not row.counted else f"{row.score:.1f}%",
         )
         for row in [*modules, overall]
     ]

@@ -69,11 +69,17 @@ def test_scores_count_timeouts_as_kills_and_leave_out_equivalents(
         "no",
         "test",
         "equivalent",
+        "not",
+        "run",
         "score",
     ]
-    assert table[2].split() == ["tmdbfusion/images.py", "5", "2", "1", "1", "1", "50.0%"]
-    assert table[3].split() == ["tmdbfusion/pagination.py", "7", "7", "0", "0", "0", "100.0%"]
-    assert table[-1].split() == ["overall", "12", "9", "1", "1", "1", "81.8%"]
+    assert table[2].split() == ["tmdbfusion/images.py", "5", "2", "1", "1", "1", "0", "50.0%"]
+    assert table[3].split() == [
+        "tmdbfusion/pagination.py",
+        *["7", "7", "0", "0", "0", "0"],
+        "100.0%",
+    ]
+    assert table[-1].split() == ["overall", "12", "9", "1", "1", "1", "0", "81.8%"]
 
 
 def test_thresholds_name_each_module_under_them(
@@ -94,6 +100,18 @@ def test_an_interrupted_run_fails() -> None:
     settings = Settings(overall_threshold=0, module_threshold=0, equivalents={})
     assert threshold_failures(modules, overall, settings) == [
         "1 mutants were not checked (run interrupted?)"
+    ]
+    assert render(modules, overall).splitlines()[2].split() == [
+        *["a.py", "2", "1", "0", "0", "0", "1"],
+        "100.0%",
+    ]
+
+
+def test_a_module_with_no_mutant_run_yet_shows_no_score() -> None:
+    modules, overall = score_modules({"src/b.py": {"b.x_g__mutmut_1": None}}, [])
+    assert render(modules, overall).splitlines()[2].split() == [
+        *["b.py", "1", "0", "0", "0", "0", "1"],
+        "-",
     ]
 
 
