@@ -22,14 +22,9 @@ that exist until deleted; and TMDB's daily ID export files (``fake.exports``, a
 from tmdbfusion.testing._exports import FakeExports
 from tmdbfusion.testing._faults import Fault, FaultRule
 from tmdbfusion.testing._operations import Operation
+from tmdbfusion.testing._responses import FakeResponse, RecordedRequest, tmdb_error
 from tmdbfusion.testing._samples import sample_json
-from tmdbfusion.testing._server import (
-    FAKE_API_KEY,
-    FakeResponse,
-    FakeTMDB,
-    RecordedRequest,
-    tmdb_error,
-)
+from tmdbfusion.testing._server import FAKE_API_KEY, FakeTMDB
 from tmdbfusion.testing._v4 import FakeV4, FakeV4List
 
 __all__ = [
