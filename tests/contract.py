@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -33,10 +32,8 @@ from codegen.heal import example_values, iter_operations, operation_key, success
 from codegen.observe import EDITED_RECORDINGS, load_manifest, without_paths  # noqa: E402
 from codegen.pipeline import plan_document  # noqa: E402
 from codegen.spec import parse_document, read_bytes  # noqa: E402
+from tests.shared_data import REAL_RESPONSES  # noqa: E402
 from tmdbfusion._decode import decoder_for  # noqa: E402
-
-CORPUS_ENV = "TMDBFUSION_REAL_RESPONSES"
-DEFAULT_CORPUS = ROOT.parent / "shared" / "real-responses"
 
 # Examples in TMDB's document that are not real API output, with why.
 BOGUS_EXAMPLES = {
@@ -208,10 +205,8 @@ def check_document(spec_path: str | Path) -> ContractReport:
 
 
 def locate_corpus() -> Path | None:
-    """The corpus of recorded responses: ``$TMDBFUSION_REAL_RESPONSES`` or ../shared."""
-    configured = os.environ.get(CORPUS_ENV)
-    corpus = Path(configured) if configured else DEFAULT_CORPUS
-    return corpus if (corpus / "MANIFEST.json").is_file() else None
+    """The corpus of recorded responses (see ``tests/shared_data.py``); None when it is missing."""
+    return REAL_RESPONSES if (REAL_RESPONSES / "MANIFEST.json").is_file() else None
 
 
 def check_corpus(spec_path: str | Path, corpus: Path) -> ContractReport:

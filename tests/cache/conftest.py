@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
-from .redis_server import RedisServer
+from tests.shared_data import REAL_RESPONSES
 
-# The mutation run (python -m mutation) runs the tests from a copy in mutants/, one folder
-# deeper, and names the folder in this variable.
-REAL_RESPONSES = Path(
-    os.environ.get("TMDBFUSION_REAL_RESPONSES_DIR")
-    or Path(__file__).resolve().parents[3] / "shared" / "real-responses"
-)
+from .redis_server import RedisServer
 
 
 def real_body(file_name: str) -> bytes:

@@ -13,13 +13,13 @@ import re
 import typing
 import warnings
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 
 from tests.contract import differences
+from tests.shared_data import REAL_RESPONSES
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 from tmdbfusion._decode import decoder_for
 from tmdbfusion._unknown_walk import UnknownField, find_unknown_fields
@@ -41,7 +41,6 @@ from tmdbfusion.models import v4 as v4_models
 from tmdbfusion.testing import FakeResponse, FakeTMDB
 from tmdbfusion.testing._operations import sdk_operations
 
-REAL_RESPONSES = Path(__file__).resolve().parents[3] / "shared" / "real-responses"
 needs_real_responses = pytest.mark.skipif(
     not (REAL_RESPONSES / "MANIFEST.json").is_file(),
     reason=f"the shared real responses are not at {REAL_RESPONSES}",

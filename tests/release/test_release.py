@@ -19,11 +19,11 @@ import tmdbfusion
 import tmdbfusion.exceptions
 import tmdbfusion.resources
 from codegen.docstrings import UNDESCRIBED, repeats_name
+from tests.shared_data import REAL_RESPONSES
 from tmdbfusion import NotFoundError, ResponseValidationError
 from tmdbfusion.testing import FakeResponse, FakeTMDB
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL_RESPONSES = ROOT.parent / "shared" / "real-responses"
 
 
 def _resource_classes() -> list[type]:

@@ -7,15 +7,15 @@ skipped where that folder is absent.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 
+from tests.shared_data import REAL_RESPONSES
 from tmdbfusion.models import v4 as models
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "real-responses" / "v4"
+SHARED = REAL_RESPONSES / "v4"
 MODEL_BY_PATH = {
     "/4/account/{account_object_id}/lists": models.ListSummaryPage,
     "/4/list/{list_id}": models.ListDetails,
