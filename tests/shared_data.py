@@ -14,3 +14,7 @@ _BESIDE_THE_CHECKOUT = Path(__file__).resolve().parents[2] / "shared" / "real-re
 #: (python -m mutation) runs the tests from a copy one folder deeper, in mutants/, and sets
 #: the variable to the folder beside the checkout.
 REAL_RESPONSES = Path(os.environ.get(REAL_RESPONSES_ENV) or _BESIDE_THE_CHECKOUT)
+
+#: True when the tests run under python -m mutation: mutmut's copy of the package lives in
+#: mutants/, and its trampoline frames (outside tmdbfusion) sit in every call's stack.
+RUN_BY_MUTMUT = Path(__file__).resolve().parents[1].name == "mutants"

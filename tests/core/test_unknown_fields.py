@@ -19,7 +19,7 @@ import msgspec
 import pytest
 
 from tests.contract import differences
-from tests.shared_data import REAL_RESPONSES
+from tests.shared_data import REAL_RESPONSES, RUN_BY_MUTMUT
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 from tmdbfusion._decode import decoder_for
 from tmdbfusion._unknown_walk import UnknownField, find_unknown_fields
@@ -299,7 +299,8 @@ def test_warn_once_per_model_and_key_per_client(multi_page: Any) -> None:
         ("MediaResultPage", "$.next_cursor", "next_cursor"),
     ]
     assert all(issubclass(w.category, UserWarning) for w in first)
-    assert {w.filename for w in first} == {__file__}  # points at the call, not at tmdbfusion
+    if not RUN_BY_MUTMUT:  # points at the call, not at tmdbfusion
+        assert {w.filename for w in first} == {__file__}
     assert f"{model} does not declare" in str(first[0].message)
     assert len(new) == 2  # once per client, not once per process
 
@@ -325,7 +326,8 @@ def test_async_client_warns_and_raises_the_same(multi_page: Any) -> None:
         ):
             asyncio.run(scenario(tmdb))
     assert [w.message.key for w in caught] == ["foo", "next_cursor"]  # type: ignore[union-attr]
-    assert {w.filename for w in caught} == {__file__}
+    if not RUN_BY_MUTMUT:
+        assert {w.filename for w in caught} == {__file__}
     assert (raised.value.model, raised.value.json_path) == (model, "$.results[3].foo")
 
 
