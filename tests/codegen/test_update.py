@@ -38,7 +38,15 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 OLDER_SNAPSHOT = "tmdb-api-v3.2025-10.json"
 # What the command needs of the repository: the generator, its inputs, the package, the contract.
-REPOSITORY_PARTS = ("codegen", "openapi", "src", "docs", "pyproject.toml", "tests/contract.py")
+REPOSITORY_PARTS = (
+    "codegen",
+    "openapi",
+    "src",
+    "docs",
+    "pyproject.toml",
+    "tests/contract.py",
+    "tests/shared_data.py",  # the contract imports it to find the real responses
+)
 MODELS = "src/tmdbfusion/models/__init__.py"
 CHANGELOG = "docs/changelog-api.md"
 PIN = "openapi/pin.json"
