@@ -22,7 +22,7 @@ import pytest
 
 from codegen import spec
 from codegen.__main__ import main
-from codegen.drift import BREAKING, NON_BREAKING, Change, DriftReport, OperationDrift, Source
+from codegen.drift_report import BREAKING, NON_BREAKING, Change, DriftReport, OperationDrift, Source
 from codegen.pipeline import GENERATED_PATHS
 from codegen.spec import Pin, SpecError, fetch, locate_pinned, read_pin, sha256_hex, write_pin
 from codegen.update import (
