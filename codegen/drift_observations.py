@@ -24,17 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .drift import (
-    BREAKING,
-    NON_BREAKING,
-    DriftReport,
-    Source,
-    _plan_or_explain,
-    compare_surfaces,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from .drift_render import render_json, render_markdown, render_text
+from .drift_report import BREAKING, NON_BREAKING, DriftReport, Source
+from .drift_surface import compare_surfaces, plan_or_explain
 from .observe import OBSERVATIONS
 from .overrides import Overrides, load_overrides
 from .spec import SpecError, load_document, parse_document, read_bytes, sha256_hex
@@ -152,8 +144,8 @@ def compare_observations(
     overrides: Callable[[], Overrides] = load_overrides,
 ) -> ObservationsDrift:
     """Plan ``document`` with each observations document and compare SDKs and facts."""
-    old = _plan_or_explain(document, overrides(), base_source, base)
-    new = _plan_or_explain(document, overrides(), refreshed_source, refreshed)
+    old = plan_or_explain(document, overrides(), base_source, base)
+    new = plan_or_explain(document, overrides(), refreshed_source, refreshed)
     operations, models = compare_surfaces(old, new)
     report = DriftReport(base_source, refreshed_source, operations, models)
     responses = (_responses(base), _responses(refreshed))

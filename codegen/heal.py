@@ -13,7 +13,8 @@ healed document can be diffed, dumped and reviewed. Each rule is a small functio
   lacks are added, empty ``{}`` schemas are inferred.
 - ``detect_maps``: objects spelled out with one property per country code become ``dict[str, T]``.
 - ``body_from_example``: the placeholder ``RAW_BODY`` request body becomes the example's fields.
-- ``apply_schema_overrides``: the entries of ``openapi/overrides.yaml`` nothing above can infer.
+- ``schema_overrides.apply_schema_override``: the entries of ``openapi/overrides.yaml`` nothing
+  above can infer.
 - ``appended.add_append_to_response``: details operations TMDB extends with
   ``append_to_response`` though the document omits the parameter (``append_to_response``
   overrides), with the parts only recordings type (``appended.observed_part``).
@@ -54,6 +55,7 @@ from .schema import (
     merge_value,
     with_type,
 )
+from .schema_overrides import apply_schema_override
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 TAG_FIELD = "media_type"
@@ -346,50 +348,6 @@ def body_from_example(media: dict[str, Any], where: str, report: HealReport) -> 
     schema["required"] = required
     report.record("body-from-example", where, ", ".join(sorted(schema["properties"])))
     return schema
-
-
-# --- schema overrides ----------------------------------------------------------------------------
-
-
-def _node(schema: Schema, path: str, *, create: bool = False) -> Schema:
-    """Find the sub-schema at a dotted path such as ``results[].known_for[]``.
-
-    With ``create``, a missing last property is added: an override that declares a field's type
-    holds whether or not the examples and the evidence happened to show the field.
-    """
-    node = schema
-    parts = re.findall(r"[^.\[\]]+|\[\]", path)
-    for index, part in enumerate(parts):
-        if part == "[]":
-            node = node["items"]
-        elif "<" in part:
-            raise KeyError(part)
-        elif create and index == len(parts) - 1:
-            node = node.setdefault("properties", {}).setdefault(part, {})
-        else:
-            node = node["properties"][part]
-    return node
-
-
-def apply_schema_override(schema: Schema, path: str, data: dict[str, Any]) -> Schema:
-    """Apply one override's changes (``type``, ``nullable``, ``remove``) to the node at ``path``."""
-    result = copy.deepcopy(schema)
-    node = _node(result, path, create=data.get("type") == "any") if path else result
-    if data.get("type") == "any":
-        # Values TMDB documents as any JSON at all (change history values).
-        node.clear()
-        node["x-any-json"] = True
-    elif "type" in data:
-        new_type = data["type"]
-        nullable = data.get("nullable", is_nullable(node))
-        node.update(with_type(node, new_type, nullable=nullable))
-    elif data.get("nullable"):
-        node.update(make_nullable(node))
-    if "also" in data:
-        node["x-conflicting-types"] = sorted({*node.get("x-conflicting-types", []), data["also"]})
-    for key in data.get("remove", []):
-        node.get("properties", {}).pop(key)
-    return result
 
 
 # --- the stage -----------------------------------------------------------------------------------

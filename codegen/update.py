@@ -41,14 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .drift import (
-    DriftReport,
-    Source,
-    compare_documents,
-    read_document,
-    read_pinned,
-    render_markdown,
-)
+from .drift import compare_documents, read_document, read_pinned
+from .drift_render import render_markdown
+from .drift_report import DriftReport, Source
 from .pipeline import plan_document, render_all, write_files
 from .spec import (
     PIN_FILE,

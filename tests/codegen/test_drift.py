@@ -18,20 +18,10 @@ import yaml
 
 from codegen import spec
 from codegen.__main__ import main
-from codegen.drift import (
-    BREAKING,
-    DOCUMENT,
-    NON_BREAKING,
-    Absorbed,
-    Change,
-    DriftReport,
-    Source,
-    compare_documents,
-    read_document,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from codegen.drift import compare_documents, read_document
+from codegen.drift_raw import DOCUMENT
+from codegen.drift_render import render_json, render_markdown, render_text
+from codegen.drift_report import BREAKING, NON_BREAKING, Absorbed, Change, DriftReport, Source
 from codegen.heal import operation_key
 from codegen.overrides import Overrides, parse_overrides
 from codegen.spec import SpecError, locate_pinned

@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from codegen.__main__ import main
-from codegen.drift import BREAKING, NON_BREAKING, Source
 from codegen.drift_observations import (
     KINDS_CHANGED,
     NEWLY_SEEN,
@@ -24,6 +23,7 @@ from codegen.drift_observations import (
     fact_changes,
     render,
 )
+from codegen.drift_report import BREAKING, NON_BREAKING, Source
 from codegen.observe import OBSERVATIONS, Observations
 from codegen.overrides import Overrides, parse_overrides
 

@@ -11,7 +11,6 @@ import pytest
 from codegen.evidence import without_support
 from codegen.heal import (
     HealReport,
-    apply_schema_override,
     body_from_example,
     build_tagged_unions,
     decode_examples,
@@ -22,6 +21,7 @@ from codegen.heal import (
     strip_response_noise,
 )
 from codegen.overrides import parse_overrides
+from codegen.schema_overrides import apply_schema_override
 
 WHERE = "GET /3/search/multi"
 

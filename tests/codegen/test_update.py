@@ -22,7 +22,7 @@ import pytest
 
 from codegen import spec
 from codegen.__main__ import main
-from codegen.drift import BREAKING, NON_BREAKING, Change, DriftReport, OperationDrift, Source
+from codegen.drift_report import BREAKING, NON_BREAKING, Change, DriftReport, OperationDrift, Source
 from codegen.pipeline import GENERATED_PATHS
 from codegen.spec import Pin, SpecError, fetch, locate_pinned, read_pin, sha256_hex, write_pin
 from codegen.update import (
@@ -38,7 +38,15 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 OLDER_SNAPSHOT = "tmdb-api-v3.2025-10.json"
 # What the command needs of the repository: the generator, its inputs, the package, the contract.
-REPOSITORY_PARTS = ("codegen", "openapi", "src", "docs", "pyproject.toml", "tests/contract.py")
+REPOSITORY_PARTS = (
+    "codegen",
+    "openapi",
+    "src",
+    "docs",
+    "pyproject.toml",
+    "tests/contract.py",
+    "tests/shared_data.py",  # the contract imports it to find the real responses
+)
 MODELS = "src/tmdbfusion/models/__init__.py"
 CHANGELOG = "docs/changelog-api.md"
 PIN = "openapi/pin.json"
