@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 from tmdbfusion._auth import Auth, resolve_auth
 from tmdbfusion._retry import RetryPolicy
 from tmdbfusion._unknown import UnknownFieldReporter, make_reporter
+from tmdbfusion._warn import warn_at_callers_line
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,10 @@ def check_base_url(base_url: object) -> str:
     # Reserved names (RFC 2606/6761) never reach the internet: test doubles use them.
     reserved = host.endswith((".test", ".localhost", ".invalid", ".example"))
     if parts.scheme == "http" and host not in _LOOPBACK_HOSTS and not reserved:
-        warnings.warn(
+        warn_at_callers_line(
             f"base_url {url} is plain http://: your TMDB credentials would travel in "
             "cleartext; use https:// unless this is a test server",
             UserWarning,
-            stacklevel=5,
         )
     return url
 

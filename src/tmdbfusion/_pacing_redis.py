@@ -26,13 +26,13 @@ import math
 import random
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from tmdbfusion._pacing import _MAX_SPREAD, _MIN_SPREAD, _SPREAD_SHARE, TokenBucket
 from tmdbfusion._redact import redacted_url
+from tmdbfusion._warn import warn_at_callers_line
 from tmdbfusion.exceptions import PacingWarning
 
 if TYPE_CHECKING:
@@ -285,7 +285,7 @@ class RedisPacingBudget:
             f"{self.cooldown:g} s."
         )
         logger.warning("%s", message)
-        warnings.warn(message, PacingWarning, stacklevel=2)
+        warn_at_callers_line(message, PacingWarning)
 
     def _recovered(self) -> None:
         if not self._healthy:

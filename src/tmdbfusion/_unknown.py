@@ -8,14 +8,12 @@ walks it against the type it decodes into (:mod:`tmdbfusion._unknown_walk`).
 
 from __future__ import annotations
 
-import sys
 import threading
-import warnings
-from types import FrameType
 from typing import Literal
 
 from tmdbfusion._decode import BODY_PREVIEW_BYTES, type_display_name
 from tmdbfusion._unknown_walk import UnknownField, find_unknown_fields
+from tmdbfusion._warn import warn_at_callers_line
 from tmdbfusion.exceptions import UnknownFieldError, UnknownFieldWarning
 
 __all__ = ["UnknownFieldReporter", "UnknownFields", "make_reporter"]
@@ -68,7 +66,7 @@ class UnknownFieldReporter:
                     self._reported.add((unknown.model, unknown.key))
                     fresh.append(unknown)
         for unknown in fresh:
-            warnings.warn(
+            warn_at_callers_line(
                 UnknownFieldWarning(
                     f"TMDB sent the key {unknown.key!r} at {unknown.json_path}, which "
                     f"{unknown.model} does not declare, so it was dropped; reported once per "
@@ -76,25 +74,8 @@ class UnknownFieldReporter:
                     model=unknown.model,
                     json_path=unknown.json_path,
                     key=unknown.key,
-                ),
-                stacklevel=stack_level_outside_tmdbfusion(sys._getframe()),
+                )
             )
-
-
-def stack_level_outside_tmdbfusion(frame: FrameType) -> int:
-    """The ``stacklevel`` that makes a warning raised in ``frame`` point at the user's line.
-
-    That is the first frame, walking out from ``frame``, whose module is not tmdbfusion's (the
-    user's call, sync or async).  The walk starts at a frame it is given rather than at its own
-    caller so that nothing between the two, such as a test tool's wrapper, changes the count.
-    """
-    level = 1
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == (
-        "tmdbfusion"
-    ):
-        frame = frame.f_back
-        level += 1
-    return level
 
 
 def _error(found: list[UnknownField], body: bytes, cast_to: object) -> UnknownFieldError:

@@ -12,11 +12,8 @@ import msgspec
 import pytest
 
 import tmdbfusion
-from tmdbfusion._unknown import (
-    UnknownFieldReporter,
-    make_reporter,
-    stack_level_outside_tmdbfusion,
-)
+from tmdbfusion._unknown import UnknownFieldReporter, make_reporter
+from tmdbfusion._warn import stack_level_outside_tmdbfusion
 from tmdbfusion.exceptions import UnknownFieldError, UnknownFieldWarning
 
 ADVICE = (

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from collections.abc import Callable, Sequence
 
 from tmdbfusion._actions import CacheRead, CacheWrite, Reply
 from tmdbfusion._cache.backend import AsyncCacheBackend, CacheBackend, CacheUsage
 from tmdbfusion._cache.context import CacheCounters
+from tmdbfusion._warn import warn_at_callers_line
 
 __all__ = ["CacheGuard", "CacheWarning", "aperform", "perform"]
 
@@ -79,7 +79,7 @@ class CacheGuard:
             f"Calls go on without the cache; it is tried again every {self.cooldown:g} s."
         )
         logger.warning("%s", message)
-        warnings.warn(message, CacheWarning, stacklevel=2)
+        warn_at_callers_line(message, CacheWarning)
 
     def _answered(self) -> None:
         if not self._healthy:
