@@ -132,6 +132,7 @@ def run_child(tmdb: FakeTMDB, cache: str) -> str:
     return done.stdout.decode().strip()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "redis"])
 def test_two_processes_share_entries(
     kind: str, tmdb: FakeTMDB, tmp_path: Path, request: pytest.FixtureRequest
@@ -173,6 +174,7 @@ def test_a_body_that_does_not_decode_is_never_cached(tmdb: FakeTMDB, cache_spec:
     assert sent(tmdb, f"/3/movie/{MOVIE_ID}") == 2
 
 
+@pytest.mark.slow
 def test_an_expired_entry_is_fetched_again_and_revalidated_with_its_etag(
     tmdb: FakeTMDB, cache_spec: str
 ) -> None:
@@ -188,6 +190,7 @@ def test_an_expired_entry_is_fetched_again_and_revalidated_with_its_etag(
     assert (stats.revalidations, stats.misses) == (1, 2)
 
 
+@pytest.mark.slow
 def test_an_expired_entry_without_etag_is_fetched_whole(tmdb: FakeTMDB) -> None:
     with tmdb.client(cache="memory", cache_ttl=0.3) as client:
         client.genres.movie()

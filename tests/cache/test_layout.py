@@ -18,6 +18,7 @@ def imported_after(code: str) -> set[str]:
     return set(done.stdout.split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "code",
     [
@@ -31,6 +32,7 @@ def test_the_core_and_the_memory_cache_import_no_storage_library(code: str) -> N
     assert imported_after(code) == set()
 
 
+@pytest.mark.slow
 def test_asking_for_a_store_imports_its_library() -> None:
     assert "sqlite3" in imported_after("from tmdbfusion.cache import SQLiteCache")
     assert "redis" in imported_after(

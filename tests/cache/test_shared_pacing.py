@@ -154,6 +154,7 @@ MOST_IN_TWO_SECONDS = 2.5 * RATE
 
 
 # Starting Python processes on a loaded machine takes a while.
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_processes_sharing_one_budget_stay_within_its_rate_together(
     tmdb: FakeTMDB, redis_url: str, arrivals: ArrivalLog
@@ -170,6 +171,7 @@ def test_processes_sharing_one_budget_stay_within_its_rate_together(
 
 
 # Starting Python processes on a loaded machine takes a while.
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_without_the_shared_budget_the_same_processes_exceed_the_rate(
     tmdb: FakeTMDB, redis_url: str, arrivals: ArrivalLog
@@ -198,6 +200,7 @@ _PAUSED_WORKER = textwrap.dedent(
 
 
 # Starting Python processes on a loaded machine takes a while.
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_429_seen_by_one_process_pauses_another(
     tmdb: FakeTMDB, redis_url: str, arrivals: ArrivalLog
@@ -277,6 +280,7 @@ def test_a_pause_holds_every_sharer_and_only_extends(redis_url: str) -> None:
     second.close()
 
 
+@pytest.mark.slow
 def test_redis_stopped_mid_run_degrades_to_local_pacing_with_one_warning(
     tmdb: FakeTMDB, own_redis: RedisServer, arrivals: ArrivalLog
 ) -> None:
@@ -304,6 +308,7 @@ def test_redis_stopped_mid_run_degrades_to_local_pacing_with_one_warning(
     budget.close()
 
 
+@pytest.mark.slow
 def test_redis_stopped_under_the_async_client_too(tmdb: FakeTMDB, own_redis: RedisServer) -> None:
     budget = RedisPacingBudget(own_redis.url, rate=50)
 

@@ -65,6 +65,7 @@ def test_a_new_value_replaces_the_old_one(store: CacheBackend) -> None:
     assert store.usage().entries == 1
 
 
+@pytest.mark.slow
 def test_expired_values_are_gone(store: CacheBackend) -> None:
     store.set_many([("tmdbfusion:1|short", b"x", 0.3), ("tmdbfusion:1|long", b"y", 60)])
     time.sleep(0.6)
@@ -205,6 +206,7 @@ _WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", "redis"])
 def test_several_processes_share_one_store(
     kind: str, tmp_path: Path, request: pytest.FixtureRequest

@@ -99,6 +99,7 @@ def test_a_killed_bulk_run_resumes_without_duplicates(fake: FakeTMDB, tmp_path: 
     assert set(_fetched_ids(fake)) == set(wanted) - kept  # nothing already written asked again
 
 
+@pytest.mark.slow
 def test_bulk_from_a_daily_export_to_csv(main, fake: FakeTMDB, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fake.exports.publish(
         "person",

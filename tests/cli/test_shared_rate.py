@@ -22,6 +22,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server.stop()
 
 
+@pytest.mark.slow
 def test_a_pause_booked_by_another_process_holds_the_command(  # type: ignore[no-untyped-def]
     main, fake: FakeTMDB, redis_server: RedisServer
 ) -> None:

@@ -144,6 +144,7 @@ def test_a_bad_date_from_the_client_names_the_json_path(
     assert caught.value.json_path == "$.birthday"
 
 
+@pytest.mark.slow
 def test_mypy_strict_accepts_a_date_only_after_a_none_check(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """

@@ -35,6 +35,7 @@ def imports_asyncio(module: str) -> bool:
     return result.stdout.strip() == "True"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", PURE_MODULES)
 def test_pure_module_does_not_import_asyncio(module: str) -> None:
     # Importing a submodule runs tmdbfusion/__init__.py first, which imports the client

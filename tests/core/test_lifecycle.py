@@ -46,6 +46,7 @@ def test_the_package_exports() -> None:
     assert issubclass(AsyncTMDBClient, AsyncNamespaces)
 
 
+@pytest.mark.slow
 def test_importing_the_package_loads_no_generated_models_or_resources() -> None:
     code = (
         "import sys, tmdbfusion\n"

@@ -90,6 +90,7 @@ def read_back(query_string: str) -> dict[str, Any]:
     return {name: PARAMETERS[name][1](value) for name, value in pairs if name != "api_key"}
 
 
+@pytest.mark.slow
 @given(queries)
 def test_every_query_value_type_round_trips_through_a_url(query: dict[str, Any]) -> None:
     prepared = prepare_request(config(), "GET", "/3/discover/movie", query=query, choices=CHOICES)

@@ -203,6 +203,7 @@ def test_string_path_parameters_are_percent_encoded(
     assert route.calls.last.request.url.raw_path.startswith(b"/3/find/tt%200137%2F523?")
 
 
+@pytest.mark.slow
 @given(st.text(min_size=1).filter(str.strip))
 def test_any_non_blank_text_survives_a_path_round_trip(value: str) -> None:
     path, _ = render_path("/3/keyword/{keyword_id}", {"keyword_id": value})

@@ -166,6 +166,7 @@ def test_walk_leaves_bodies_it_cannot_read_to_the_typed_decode() -> None:
 # --- against the real responses ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_real_responses
 def test_the_walk_finds_exactly_the_keys_a_real_decode_drops() -> None:
     """Every real response: "error" passes the lossless ones and names every key the others lose."""
@@ -192,6 +193,7 @@ def test_the_walk_finds_exactly_the_keys_a_real_decode_drops() -> None:
     assert lossless > 400
 
 
+@pytest.mark.slow
 @needs_real_responses
 def test_error_client_accepts_every_real_response_that_decodes_losslessly() -> None:
     """Served over HTTP to a client with unknown_fields="error": none of them raises."""

@@ -53,6 +53,7 @@ def test_a_body_larger_than_the_limit_fails_fast_with_bounded_memory() -> None:
     assert server.requests == 1  # not retried: it would be as large again
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_stops_at_the_limit_after_decompression() -> None:
     with RawServer(gzip_bomb) as server:
         client = TMDBClient(api_key=KEY, base_url=server.url, max_response_bytes=5 * MB)
@@ -60,6 +61,7 @@ def test_a_gzip_bomb_stops_at_the_limit_after_decompression() -> None:
             client.movies.details(1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
 def test_async_a_body_larger_than_the_limit_fails_fast_with_bounded_memory(backend: str) -> None:
     async def main() -> int:
@@ -116,6 +118,7 @@ def trickled_headers() -> Iterator[bytes]:
 TRICKLES = [trickled_headers, trickled_body]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("trickle", TRICKLES)
 def test_a_trickling_server_cannot_hold_a_sync_call_past_the_timeout(
     trickle: Callable[[], Iterator[bytes]],
@@ -134,6 +137,7 @@ def test_a_trickling_server_cannot_hold_a_sync_call_past_the_timeout(
     assert TIMEOUT - 0.05 < took < TIMEOUT + SLACK
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
 @pytest.mark.parametrize("trickle", TRICKLES)
 def test_a_trickling_server_cannot_hold_an_async_call_past_the_timeout(
@@ -160,6 +164,7 @@ def test_a_trickling_server_cannot_hold_an_async_call_past_the_timeout(
     assert TIMEOUT - 0.05 < took < TIMEOUT + SLACK
 
 
+@pytest.mark.slow
 def test_every_attempt_has_its_own_deadline() -> None:
     with RawServer(trickled_body) as server:
         client = TMDBClient(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=1)
@@ -228,6 +233,7 @@ def test_max_response_bytes_must_be_a_positive_int(bad: object) -> None:
         AsyncTMDBClient(api_key=KEY, max_response_bytes=bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_the_sync_deadline_holds_over_tls(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every real call is https: the deadline's sockets must do the TLS handshake and reuse too.
     trustme = pytest.importorskip("trustme")

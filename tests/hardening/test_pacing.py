@@ -39,6 +39,7 @@ def limited_window(tmdb: FakeTMDB, window: float = WINDOW) -> None:
     tmdb.add_route("GET", "/3/movie/{movie_id}", answer)
 
 
+@pytest.mark.slow
 def test_200_async_calls_in_a_429_window_send_each_request_at_most_twice(tmdb: FakeTMDB) -> None:
     limited_window(tmdb)
 
@@ -52,6 +53,7 @@ def test_200_async_calls_in_a_429_window_send_each_request_at_most_twice(tmdb: F
     assert len(tmdb.requests) <= 2 * CALLS
 
 
+@pytest.mark.slow
 def test_200_threaded_calls_in_a_429_window_share_the_pause(tmdb: FakeTMDB) -> None:
     limited_window(tmdb)
     with tmdb.client(max_retries=3, max_connections=50) as client, ThreadPoolExecutor(50) as pool:
@@ -60,6 +62,7 @@ def test_200_threaded_calls_in_a_429_window_share_the_pause(tmdb: FakeTMDB) -> N
     assert len(tmdb.requests) <= 2 * CALLS
 
 
+@pytest.mark.slow
 def test_a_429_pauses_calls_that_start_during_the_pause(tmdb: FakeTMDB) -> None:
     tmdb.inject(Fault.rate_limit(0.6), path="/3/movie/1")
     with tmdb.client(max_retries=1) as client:
@@ -92,6 +95,7 @@ class AfterA429:
         return self.arrived[2] - self.answered_429
 
 
+@pytest.mark.slow
 def test_a_429_pauses_threads_that_start_calls_during_the_pause(tmdb: FakeTMDB) -> None:
     server = AfterA429(tmdb, 1)
     with tmdb.client(max_retries=1) as client, ThreadPoolExecutor(2) as pool:
@@ -103,6 +107,7 @@ def test_a_429_pauses_threads_that_start_calls_during_the_pause(tmdb: FakeTMDB) 
     assert server.second_came_after_the_429() >= 0.95
 
 
+@pytest.mark.slow
 def test_a_429_pauses_tasks_that_start_calls_during_the_pause(tmdb: FakeTMDB) -> None:
     server = AfterA429(tmdb, 1)
 
@@ -117,6 +122,7 @@ def test_a_429_pauses_tasks_that_start_calls_during_the_pause(tmdb: FakeTMDB) ->
     assert server.second_came_after_the_429() >= 0.95
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("header", ["0", "-5", "Thu, 01 Jan 1970 00:00:00 GMT"])
 def test_a_zero_negative_or_past_wait_counts_as_the_minimum_backoff(
     tmdb: FakeTMDB, header: str
@@ -142,6 +148,7 @@ def test_retry_after_on_the_error_is_capped(tmdb: FakeTMDB, header: str) -> None
     assert caught.value.retry_after == 60.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("header", ["0", "-5", "Thu, 01 Jan 1970 00:00:00 GMT"])
 def test_async_a_zero_negative_or_past_wait_counts_as_the_minimum_backoff(
     tmdb: FakeTMDB, header: str
@@ -178,6 +185,7 @@ def test_async_retry_after_on_the_error_is_capped(tmdb: FakeTMDB, header: str) -
     assert retry_after == 60.0
 
 
+@pytest.mark.slow
 def test_rate_limit_paces_threads_together(tmdb: FakeTMDB) -> None:
     with tmdb.client(rate_limit=20) as client, ThreadPoolExecutor(8) as pool:
         started = time.monotonic()
@@ -187,6 +195,7 @@ def test_rate_limit_paces_threads_together(tmdb: FakeTMDB) -> None:
     assert elapsed >= 1.8
 
 
+@pytest.mark.slow
 def test_rate_limit_paces_async_tasks_together(tmdb: FakeTMDB) -> None:
     async def main() -> float:
         async with tmdb.async_client(rate_limit=20) as client:

@@ -34,6 +34,7 @@ def test_create_list_reaches_tmdb_once_after_a_failure_that_may_have_arrived(
     assert len(tmdb.requests) == 1
 
 
+@pytest.mark.slow
 def test_create_list_read_timeout_is_not_repeated(
     tmdb: FakeTMDB, make_client: Callable[..., TMDBClient]
 ) -> None:
@@ -117,6 +118,7 @@ async def _acreate(client: AsyncTMDBClient) -> object:
     return await client.lists.create(session_id=SESSION, name="n", description="d", language="en")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(
     "fault",

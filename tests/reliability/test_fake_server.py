@@ -29,6 +29,7 @@ from .conftest import run_async
 API_KEY = "3fa1c0de9b8e4d2f8a7b6c5d4e3f2a1b"
 
 
+@pytest.mark.slow
 def test_every_sdk_operation_is_answered_with_a_body_its_type_decodes(tmdb: FakeTMDB) -> None:
     operations = tmdb.operations
     assert len(operations) == 152

@@ -133,6 +133,7 @@ def case(request: pytest.FixtureRequest, tmdb: FakeTMDB) -> Expected:
     return expected
 
 
+@pytest.mark.slow
 def test_each_fault_raises_its_error(
     case: Expected, make_client: Callable[..., TMDBClient], tmdb: FakeTMDB
 ) -> None:
@@ -146,6 +147,7 @@ def test_each_fault_raises_its_error(
     assert client.movies.details(551).id == 551
 
 
+@pytest.mark.slow
 def test_each_fault_raises_its_error_async(
     case: Expected, make_async_client: Callable[..., AsyncTMDBClient], tmdb: FakeTMDB
 ) -> None:

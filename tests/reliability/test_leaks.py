@@ -81,6 +81,7 @@ async def async_run(tmdb: FakeTMDB) -> int:
     return failures
 
 
+@pytest.mark.slow
 def test_no_socket_outlives_a_run_of_every_fault() -> None:
     counting = FD_DIR.is_dir()  # descriptors are counted where /proc lists them
     with FakeTMDB() as warm_up, warm_up.client() as client:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from tmdbfusion import AsyncTMDBClient, TMDBClient
 from tmdbfusion.testing import FakeTMDB, Fault, FaultRule
 
@@ -52,6 +54,7 @@ def check_faults_absorbed(tmdb: FakeTMDB, rules: list[FaultRule], sleeps: list[f
     assert Counter(sleeps)[1.0] >= 1
 
 
+@pytest.mark.slow
 def test_1000_async_calls_through_one_client_with_bounded_concurrency(
     tmdb: FakeTMDB, make_async_client: Callable[..., AsyncTMDBClient], sleeps: list[float]
 ) -> None:
@@ -84,6 +87,7 @@ def test_1000_async_calls_through_one_client_with_bounded_concurrency(
     check_faults_absorbed(tmdb, rules, sleeps)
 
 
+@pytest.mark.slow
 def test_8_threads_share_one_client_for_1000_calls(
     tmdb: FakeTMDB, make_client: Callable[..., TMDBClient], sleeps: list[float]
 ) -> None:

@@ -108,6 +108,7 @@ def test_broken_connections_are_retried_then_raised(
     assert len(sleeps) == 4
 
 
+@pytest.mark.slow
 def test_a_stalled_server_times_out_on_every_attempt_within_the_timeout(
     tmdb: FakeTMDB, make_client: Callable[..., TMDBClient], sleeps: list[float]
 ) -> None:
@@ -148,6 +149,7 @@ def test_a_client_error_after_a_retry_stops_at_once(
     assert len(sleeps) == 1
 
 
+@pytest.mark.slow
 def test_async_retries_match_the_sync_ones(
     tmdb: FakeTMDB, make_async_client: Callable[..., AsyncTMDBClient], sleeps: list[float]
 ) -> None:
@@ -173,6 +175,7 @@ def test_async_retries_match_the_sync_ones(
     assert len(sleeps) == 2 + 2 + 2
 
 
+@pytest.mark.slow
 def test_sync_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None:
     tmdb.inject(Fault.rate_limit(0.15), path=MOVIE, times=2)
     with tmdb.client(max_retries=2) as client:
@@ -182,6 +185,7 @@ def test_sync_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None:
     assert 0.3 <= elapsed < 0.3 + 2.0
 
 
+@pytest.mark.slow
 def test_async_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None:
     tmdb.inject(Fault.status(503, retry_after=0.15), path=MOVIE, times=2)
 
@@ -207,6 +211,7 @@ def test_async_clients_really_sleep_for_the_servers_wait(tmdb: FakeTMDB) -> None
     assert 0.3 <= elapsed < 0.3 + 2.0
 
 
+@pytest.mark.slow
 def test_cancelling_an_async_call_leaves_the_client_usable(
     tmdb: FakeTMDB, make_async_client: Callable[..., AsyncTMDBClient]
 ) -> None:

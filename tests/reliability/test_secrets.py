@@ -163,6 +163,7 @@ async def no_wait(seconds: float) -> None:
     """Retries in this test need not wait."""
 
 
+@pytest.mark.slow
 def test_no_secret_anywhere(tmdb: FakeTMDB, captured_logs: Everything) -> None:
     scan = Scan()
     options: dict[str, Any] = {"max_retries": 1, "timeout": 0.5}

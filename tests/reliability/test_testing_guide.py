@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guides" / "testing.md"
 _BLOCK = re.compile(r"(?ms)^```py\n(.*?)^```\n")
@@ -27,6 +29,7 @@ def test_the_guide_has_code_for_both_ways() -> None:
     assert any("async with FakeTMDB()" in block for block in blocks)
 
 
+@pytest.mark.slow
 def test_every_block_of_the_guide_runs(tmp_path: Path) -> None:
     blocks = _BLOCK.findall(GUIDE.read_text(encoding="utf-8"))
     for number, block in enumerate(blocks, start=1):

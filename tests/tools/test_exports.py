@@ -118,6 +118,7 @@ def test_a_cut_off_or_bad_file_is_an_error_naming_it(fake: FakeTMDB, tmp_path: P
         list(exports.read_export(bad, "keyword"))
 
 
+@pytest.mark.slow
 def test_reading_streams_in_blocks(tmp_path: Path) -> None:
     # Lines cut across block boundaries come out whole.
     lines = b"".join(b'{"id": %d, "name": "%s"}\n' % (i, b"x" * (i % 97)) for i in range(50_000))
