@@ -79,3 +79,13 @@ def main(fake: FakeTMDB, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
         return code, out, err
 
     return run
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of whitespace one space: rich wraps long messages at the width."""
+    return " ".join(text.split())
+
+
+def last_line(text: str) -> str:
+    """The last non-blank line, without trailing spaces (argparse's error line, for one)."""
+    return [line.rstrip() for line in text.splitlines() if line.strip()][-1]
