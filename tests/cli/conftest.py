@@ -68,6 +68,8 @@ def main(fake: FakeTMDB, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     monkeypatch.delenv("TMDB_ACCESS_TOKEN", raising=False)
     monkeypatch.setenv("TMDB_API_KEY", FAKE_API_KEY)
     monkeypatch.setenv("COLUMNS", "120")
+    # Plain text unless a test asks for a terminal (a CI runner may force colours).
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
