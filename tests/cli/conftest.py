@@ -91,3 +91,10 @@ def flat(text: str) -> str:
 def last_line(text: str) -> str:
     """The last non-blank line, without trailing spaces (argparse's error line, for one)."""
     return [line.rstrip() for line in text.splitlines() if line.strip()][-1]
+
+
+@pytest.fixture
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in ``tmp_path``: what a command writes to a relative path (or a mutant) lands there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

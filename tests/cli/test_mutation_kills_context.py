@@ -18,6 +18,8 @@ from tmdbfusion.testing import FAKE_API_KEY, FakeTMDB, Fault
 
 from .conftest import flat, last_line
 
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
+
 NO_CREDENTIALS = (
     "error: no TMDB credentials: set TMDB_ACCESS_TOKEN (an API Read Access Token) or "
     "TMDB_API_KEY (a v3 API key); both are on https://www.themoviedb.org/settings/api"

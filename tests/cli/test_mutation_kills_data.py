@@ -23,6 +23,8 @@ from tmdbfusion.testing import FakeTMDB, Fault, RecordedRequest
 from ..tools.imagehost import ImageHost, image_bytes
 from .conftest import flat, last_line
 
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
+
 NOT_AN_ID = "is not an id; an ids file has one whole number (0 or more) a line"
 
 
@@ -89,19 +91,19 @@ def ids_file(tmp_path: Path) -> Callable[[str], Path]:
 def test_an_ids_file_with_blanks_comments_and_repeats(  # type: ignore[no-untyped-def]
     main, fake: FakeTMDB, tmp_path: Path, ids_file
 ) -> None:
-    ids = ids_file("# my movies\n\n  550  \n13 # fight club\n   \n\t680\n550\n#7\n0\n")
+    ids = ids_file("# my movies\n\n  550  \n13 # fight club\n   \n\t680\n550\n#7\n0\n21 # a # b\n")
     out = tmp_path / "out.jsonl"
     code, report, err = main("bulk", "movie", "--ids", str(ids), "--out", str(out), "--json")
     assert (code, err) == (0, "")
     assert json.loads(report) == {
         "out": str(out),
-        "written": 4,
+        "written": 5,
         "skipped": 0,
         "missing": [],
         "failed": {},
     }
-    assert fetched(fake) == [0, 13, 550, 680]
-    assert sorted(line["id"] for line in lines_of(out)) == [0, 13, 550, 680]
+    assert fetched(fake) == [0, 13, 21, 550, 680]
+    assert sorted(line["id"] for line in lines_of(out)) == [0, 13, 21, 550, 680]
 
 
 def test_ids_from_stdin(  # type: ignore[no-untyped-def]
@@ -380,7 +382,9 @@ def test_the_data_commands_defaults() -> None:
     )
     args = parser.parse_args(["bulk", "movie", "--ids", "f", "--out", "o", "--shard", "2/4"])
     assert args.shard == (2, 4)
+    assert args.command == "bulk"
     args = parser.parse_args(["exports", "download", "movie", "today"])
+    assert (args.command, args.action) == ("exports", "download")
     assert (args.dest, args.count, args.exports_url) == (
         ".",
         False,
@@ -401,6 +405,7 @@ def test_the_data_commands_defaults() -> None:
         8,
     )
     args = parser.parse_args(["images", "download", "--dest", "d"])
+    assert (args.command, args.action) == ("images", "download")
     assert (args.paths, args.dataset, args.kind, args.size, args.images_url) == (
         [],
         None,

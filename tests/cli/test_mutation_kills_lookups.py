@@ -11,6 +11,8 @@ from tmdbfusion.testing import FakeTMDB
 
 from .conftest import flat, last_line
 
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
+
 KEY_ONLY = {"api_key": "***"}
 
 
@@ -231,6 +233,8 @@ def test_discover_params_are_typed_from_their_text(main, fake: FakeTMDB) -> None
         "vote_count_gte=100",
         "--param",
         "with_status=0|3",
+        "--param",
+        "with_keywords=1=2",
         "--limit",
         "1",
     )
@@ -243,6 +247,7 @@ def test_discover_params_are_typed_from_their_text(main, fake: FakeTMDB) -> None
         "vote_average.gte": "7.5",
         "vote_count.gte": "100",
         "with_status": "0|3",
+        "with_keywords": "1=2",  # the first "=" ends the name
     }
 
 

@@ -13,6 +13,8 @@ from tmdbfusion.bulk import BulkProgress
 from tmdbfusion.cli._output import Output
 from tmdbfusion.testing import FakeTMDB, Fault, RecordedRequest
 
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
+
 
 @pytest.fixture
 def output(monkeypatch: pytest.MonkeyPatch) -> Output:
@@ -215,6 +217,7 @@ def test_a_table_of_one_kind(output: Output, capsys) -> None:  # type: ignore[no
             {"id": 5, "title": "A", "popularity": 7.0, "release_date": "2001-01-01"},
             {"id": 1234, "name": "[b]B", "first_air_date": "2002-02-02", "popularity": 12.5},
             {"id": 6},
+            {"title": "no id"},
         ],
         title="a [title]",
     )
@@ -226,6 +229,7 @@ def test_a_table_of_one_kind(output: Output, capsys) -> None:  # type: ignore[no
         "│    5 │ A     │ 2001-01-01 │          7 │",
         "│ 1234 │ [b]B  │ 2002-02-02 │       12.5 │",
         "│    6 │       │            │            │",
+        "│      │ no id │            │            │",
         "└──────┴───────┴────────────┴────────────┘",
     ]
 
@@ -349,6 +353,10 @@ def test_bulk_shows_a_bar_by_default(  # type: ignore[no-untyped-def]
     final = err.rsplit("movie → a.jsonl", 1)[1]
     assert " 3/3 " in final and " 1 failed " in final
     fake.reset()
+    code, _, err = main(
+        "--no-progress", "bulk", "movie", "--ids", str(ids), "--out", str(tmp_path / "x.jsonl")
+    )
+    assert code == 0 and err == ""
     for flag in ("--no-progress", "--json"):
         code, _, err = main(
             "bulk", "movie", "--ids", str(ids), "--out", str(tmp_path / f"{flag}.jsonl"), flag
@@ -456,3 +464,26 @@ def test_numbers_are_not_coloured_on_a_terminal(  # type: ignore[no-untyped-def]
     out, err = capsys.readouterr()
     assert "│ 3 │" in out  # no highlighter codes around the number
     assert err.endswith(" got 550\n") and "\x1b[1;31merror:\x1b[0m" in err
+
+
+def test_styles_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    output = Output(as_json=False)
+    output.item({"id": 1, "title": "T", "overview": "the story"})
+    output.summary("report", {"a": 1})
+    out, _ = capsys.readouterr()
+    assert "\x1b[1mT\x1b[0m" in out  # the title in bold
+    assert "\x1b[3mthe story\x1b[0m" in out  # the text in italics
+    assert "\x1b[36mid\x1b[0m" in out and "\x1b[36ma\x1b[0m" in out  # names in cyan
+    assert "\x1b[3mreport\x1b[0m" in out  # a table's title as rich styles it
+
+
+def test_long_text_wraps_and_is_not_cut(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "40")
+    words = [f"word{i}" for i in range(30)]
+    Output(as_json=False).item({"id": 1, "title": "T", "overview": " ".join(words)})
+    lines = capsys.readouterr()[0].splitlines()
+    text = " ".join(line.strip("│├└─ ") for line in lines[1:-1])
+    assert text.split() == words
+    assert all(len(line) <= 40 for line in lines)
