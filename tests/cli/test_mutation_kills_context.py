@@ -205,9 +205,9 @@ def test_an_sqlite_cache_answers_the_second_run(main, fake: FakeTMDB, tmp_path: 
 # --- credentials ----------------------------------------------------------------------------
 
 
-def test_an_access_token_alone_is_enough(
+def test_an_access_token_alone_is_enough(  # type: ignore[no-untyped-def]
     main, fake: FakeTMDB, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.delenv("TMDB_API_KEY")
     monkeypatch.setenv("TMDB_ACCESS_TOKEN", "fake-access-token")
     code, _, err = main("movie", "550")

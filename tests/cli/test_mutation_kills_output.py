@@ -151,9 +151,9 @@ def test_the_first_fields_come_in_their_order(output: Output, capsys) -> None:  
         ({"id": 1, "overview": "[i]not markup[/i]"}, "[i]not markup[/i]"),
     ],
 )
-def test_the_text_under_the_title(
+def test_the_text_under_the_title(  # type: ignore[no-untyped-def]
     output: Output, capsys, record: dict[str, Any], text: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     output.item(record)
     lines = printed(capsys)
     assert lines[1] == f"├── {text}"
