@@ -68,6 +68,8 @@ def main(fake: FakeTMDB, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
     monkeypatch.delenv("TMDB_ACCESS_TOKEN", raising=False)
     monkeypatch.setenv("TMDB_API_KEY", FAKE_API_KEY)
     monkeypatch.setenv("COLUMNS", "120")
+    # Plain text unless a test asks for a terminal (a CI runner may force colours).
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
@@ -79,3 +81,20 @@ def main(fake: FakeTMDB, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
         return code, out, err
 
     return run
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of whitespace one space: rich wraps long messages at the width."""
+    return " ".join(text.split())
+
+
+def last_line(text: str) -> str:
+    """The last non-blank line, without trailing spaces (argparse's error line, for one)."""
+    return [line.rstrip() for line in text.splitlines() if line.strip()][-1]
+
+
+@pytest.fixture
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in ``tmp_path``: what a command writes to a relative path (or a mutant) lands there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -25,9 +25,13 @@ def _id(text: str) -> int:
 
 
 def _limit(text: str) -> int:
-    value = _id(text)
+    # Not through _id: its messages speak of ids, and this is a count.
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a limit is a whole number; got {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("--limit must be 1 or more")
+        raise argparse.ArgumentTypeError(f"must be 1 or more; got {value}")
     return value
 
 

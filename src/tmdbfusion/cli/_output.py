@@ -142,7 +142,7 @@ class Output:
             return
         # Mixed results (multi search, trending all) say what each is; one kind needs no column.
         mixed = any(record.get("media_type") for record in records)
-        table = Table(title=escape(title), title_justify="left")
+        table = Table()
         table.add_column("id", justify="right")
         if mixed:
             table.add_column("type")
@@ -160,7 +160,7 @@ class Output:
             if mixed:
                 cells.insert(1, str(record.get("media_type") or ""))
             table.add_row(*cells)
-        self.out.print(table)
+        self._titled(title, table)
         if not records:
             self.message("no results")
 
@@ -169,11 +169,17 @@ class Output:
         if self.as_json:
             self.json(dict(rows))
             return
-        table = Table(title=escape(title), title_justify="left", show_header=False)
+        table = Table(show_header=False)
         table.add_column(style="cyan")
         table.add_column()
         for key, value in rows.items():
             table.add_row(key, escape(_brief(value) if value not in (None, "") else "-"))
+        self._titled(title, table)
+
+    def _titled(self, title: str, table: Table) -> None:
+        # Not the table's own title: rich wraps that at the table's width, and a narrow
+        # report would show "keyword:" / "2024-05-15 →" / "2024-05-16" on three lines.
+        self.out.print(escape(title), style="table.title")
         self.out.print(table)
 
     @contextlib.contextmanager
