@@ -361,12 +361,17 @@ class Described(msgspec.Struct):
     items: Annotated[list[Cast], msgspec.Meta(description="a list")] | None = None
     one: Annotated[Cast, msgspec.Meta(description="one")] | None = None
     by_country: Annotated[dict[str, Cast], msgspec.Meta(title="countries")] | None = None
+    always: Annotated[list[Cast], msgspec.Meta(description="never null")] = []
 
 
-def test_union_members_with_a_description_are_walked_like_bare_ones() -> None:
-    body = b'{"items":[{"id":1,"a":0}],"one":{"id":2,"b":0},"by_country":{"US":{"id":3,"c":0}}}'
+def test_fields_and_union_members_with_a_description_are_walked_like_bare_ones() -> None:
+    body = (
+        b'{"items":[{"id":1,"a":0}],"one":{"id":2,"b":0},"by_country":{"US":{"id":3,"c":0}},'
+        b'"always":[{"id":4,"d":0}]}'
+    )
     assert found(body, Described) == [
         ("Cast", "$.items[0].a", "a"),
         ("Cast", "$.one.b", "b"),
         ("Cast", "$.by_country.US.c", "c"),
+        ("Cast", "$.always[0].d", "d"),
     ]
