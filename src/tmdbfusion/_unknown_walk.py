@@ -67,7 +67,9 @@ class _Tagged(_Node):
 
     def walk(self, value: Any, path: list[str], found: list[UnknownField]) -> None:
         if isinstance(value, dict):
-            chosen = self.by_tag.get(value.get(self.tag_field))
+            tag = value.get(self.tag_field)
+            # Tags are str or int; anything else (a list, a bool) is for the typed decode to refuse.
+            chosen = self.by_tag.get(tag) if type(tag) in (str, int) else None
             if chosen is not None:
                 chosen.walk(value, path, found)
 
@@ -162,7 +164,9 @@ class _Builder:
         return node
 
     def _union(self, info: mi.UnionType) -> _Node | None:
-        structs = [member for member in info.types if isinstance(member, mi.StructType)]
+        # A member annotated with a description or title comes wrapped in its Metadata.
+        members = [m.type if isinstance(m, mi.Metadata) else m for m in info.types]
+        structs = [member for member in members if isinstance(member, mi.StructType)]
         object_node: _Node | None
         if len(structs) > 1:
             # msgspec allows several Structs in a union only when they are tagged on one field.
@@ -172,11 +176,11 @@ class _Builder:
         elif structs:
             object_node = self._struct(structs[0])
         else:
-            mappings = [member for member in info.types if isinstance(member, mi.DictType)]
+            mappings = [member for member in members if isinstance(member, mi.DictType)]
             object_node = self.node(mappings[0]) if mappings else None
         arrays = [
             member
-            for member in info.types
+            for member in members
             if isinstance(member, (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType))
         ]
         array_node = self.node(arrays[0]) if arrays else None
