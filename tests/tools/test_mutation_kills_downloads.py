@@ -13,8 +13,7 @@ import http.server
 import re
 import socket
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -25,6 +24,7 @@ from tmdbfusion import downloads
 from tmdbfusion.testing import FakeTMDB
 
 from .imagehost import ImageHost, image_bytes
+from .localhost import redirect_to, send, serving
 
 BAD_PATH = "an image path is one file name like '/abc.jpg'; got {!r}"
 
@@ -33,47 +33,6 @@ BAD_PATH = "an image path is one file name like '/abc.jpg'; got {!r}"
 def host() -> Iterator[ImageHost]:
     with ImageHost().running() as server:
         yield server
-
-
-Answer = Callable[[http.server.BaseHTTPRequestHandler], None]
-
-
-@contextmanager
-def serving(answer: Answer) -> Iterator[tuple[str, list[str]]]:
-    """A host on 127.0.0.1 answering every GET with ``answer``; yields its URL, paths asked."""
-    paths: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            paths.append(self.path)
-            answer(self)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", paths
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def _send(
-    handler: http.server.BaseHTTPRequestHandler, status: int, body: bytes, **headers: str
-) -> None:
-    handler.send_response(status)
-    for name, value in headers.items():
-        handler.send_header(name.replace("_", "-"), value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
 
 
 def test_a_size_the_kind_does_not_come_in_names_every_valid_size(
@@ -184,7 +143,7 @@ def test_the_timeout_bounds_each_read(tmp_path: Path) -> None:
     def hold(handler: http.server.BaseHTTPRequestHandler) -> None:
         release.wait(3)  # longer than the timeout below, shorter than httpx's own default
         with contextlib.suppress(OSError):  # the client has given up and closed by now
-            _send(handler, 200, b"late image")
+            send(handler, 200, b"late image")
 
     try:
         with serving(hold) as (url, paths):
@@ -201,11 +160,7 @@ def test_the_timeout_bounds_each_read(tmp_path: Path) -> None:
 def test_redirects_are_followed_and_the_base_url_is_kept_as_given(
     host: ImageHost, tmp_path: Path
 ) -> None:
-    def moved(handler: http.server.BaseHTTPRequestHandler) -> None:
-        name = handler.path.rsplit("/", 2)
-        _send(handler, 301, b"", Location=f"{host.base_url}{name[1]}/{name[2]}")
-
-    with serving(moved) as (mirror, asked):
+    with serving(redirect_to(host.base_url + "w154")) as (mirror, asked):
         report = downloads.download_images(
             ["/r1.jpg", "/r2.jpg"], tmp_path, size="w154", base_url=f"{mirror}/cdn/pX//"
         )
