@@ -301,3 +301,39 @@ def test_diff_of_equal_and_disjoint_days(tmp_path: Path) -> None:
     assert exports.diff_exports(one, one, "tv_series") == exports.ExportDiff([], [], 3)
     assert exports.diff_exports(one, two, "tv_series") == exports.ExportDiff([7, 9], [1, 2, 3], 0)
     assert exports.diff_exports(two, one, "tv_series") == exports.ExportDiff([1, 2, 3], [7, 9], 0)
+
+
+def test_items_come_as_the_chunks_arrive_not_after_the_whole_file() -> None:
+    stream = gzip.compress(_lines(range(2000)), mtime=0)
+    taken = 0
+
+    def arriving() -> Iterator[bytes]:
+        nonlocal taken
+        for start in range(0, len(stream), 1024):
+            taken += 1
+            yield stream[start : start + 1024]
+
+    items = exports.iter_export(arriving(), "keyword")
+    assert next(items).id == 0 and taken == 1
+    assert [item.id for item in items] == list(range(1, 2000))
+    assert taken == -(-len(stream) // 1024)
+
+
+def test_the_default_host_is_tmdbs_file_host(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def offline(request: httpx.Request) -> None:
+        # Stop before anything leaves the machine: only the URL asked for matters here.
+        asked.append(str(request.url))
+        raise httpx.ConnectError("offline test", request=request)
+
+    with (
+        httpx.Client(event_hooks={"request": [offline]}) as client,
+        pytest.raises(exports.ExportError) as stopped,
+    ):
+        exports.download_export("tv_series", DAY, tmp_path, http_client=client)
+    assert asked == ["https://files.tmdb.org/p/exports/tv_series_ids_05_15_2024.json.gz"]
+    assert str(stopped.value) == (
+        "could not download tv_series_ids_05_15_2024.json.gz: ConnectError: offline test"
+    )
+    assert list(tmp_path.iterdir()) == []
