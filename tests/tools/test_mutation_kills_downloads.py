@@ -193,3 +193,44 @@ def test_image_paths_of_structs_and_json_objects_once_each_without_gaps() -> Non
     assert list(downloads.image_paths(profiles, "profile")) == [person.profile_path]
     backdrops = list(downloads.image_paths([second, first, second], kind="backdrop"))
     assert backdrops == [second.backdrop_path, first.backdrop_path]
+
+
+def test_connections_are_kept_for_reuse_up_to_the_concurrency(tmp_path: Path) -> None:
+    # 24 downloads at once (more than httpx's default of 20 kept-alive connections). The host
+    # holds the first 24 requests until all have arrived, so 24 connections open; it holds the
+    # first image until the next 47 are done, so 23 connections sit idle; then it holds the
+    # next 24 until all have arrived. Kept for reuse, the 24 connections serve everything.
+    concurrency = 24
+    first_wave = threading.Barrier(concurrency, timeout=5)
+    second_wave = threading.Barrier(concurrency, timeout=5)
+    done = threading.Condition()
+    answered = 0
+    connections: set[tuple[str, int]] = set()
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        nonlocal answered
+        number = int(handler.path.rsplit("/", 1)[1].removeprefix("i").removesuffix(".jpg"))
+        with done:
+            connections.add(handler.client_address[:2])
+        if number < concurrency:
+            first_wave.wait()
+        if number == 0:
+            with done:
+                assert done.wait_for(lambda: answered >= 2 * concurrency - 1, timeout=5)
+        elif 2 * concurrency <= number < 3 * concurrency:
+            second_wave.wait()
+        send(handler, 200, image_bytes("w92", f"i{number}.jpg")[:2048])
+        with done:
+            answered += 1
+            done.notify_all()
+
+    with serving(answer) as (url, asked):
+        report = downloads.download_images(
+            [f"/i{n}.jpg" for n in range(4 * concurrency)],
+            tmp_path,
+            size="w92",
+            base_url=url,
+            concurrency=concurrency,
+        )
+    assert report.complete and len(report.downloaded) == len(asked) == 4 * concurrency
+    assert len(connections) == concurrency
