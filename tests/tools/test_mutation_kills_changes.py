@@ -207,7 +207,7 @@ def test_sync_keeps_at_most_concurrency_requests_in_flight(fake: FakeTMDB, tmp_p
         bulk.harvest(client.movies.details, [1, 2, 3, 4, 5, 6], out)
     _changes_route(fake, "/3/movie/changes", dict.fromkeys(range(1, 7), D(2024, 5, 2)))
     # Every details answer waits a little, so requests a wider pool would send overlap.
-    fake.inject(Fault.stall(0.1), path="/3/movie/{movie_id}", times=None)
+    fake.inject(Fault.stall(0.25), path="/3/movie/{movie_id}", times=None)
     in_flight = peak = 0
     lock = threading.Lock()
 
