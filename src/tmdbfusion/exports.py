@@ -171,13 +171,16 @@ def _check_kind(kind: str) -> ExportKind:
 def parse_export_date(value: str | datetime.date) -> datetime.date:
     """A date as given: a ``datetime.date``, ``"YYYY-MM-DD"``, ``"today"`` or ``"yesterday"`` (UTC).
 
+    A datetime counts by its UTC date (a naive one by its own date).
+
     Raises
     ------
     ValueError
         For anything else, saying what is accepted.
     """
     if isinstance(value, datetime.datetime):
-        return value.date()
+        # An aware datetime counts by its UTC date, as "today" does: TMDB dates its files in UTC.
+        return (value if value.tzinfo is None else value.astimezone(datetime.timezone.utc)).date()
     if isinstance(value, datetime.date):
         return value
     today = datetime.datetime.now(datetime.timezone.utc).date()
@@ -291,12 +294,24 @@ def _atomic_file(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
+def _sniffable(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks, the first joined up to two bytes at least: enough to see gzip's magic number."""
+    rest = iter(chunks)
+    head = b""
+    for chunk in rest:
+        head += chunk
+        if len(head) >= 2:
+            break
+    yield head
+    yield from rest
+
+
 def _lines(chunks: Iterable[bytes], source: str) -> Iterator[bytes]:
     """Whole lines from gzipped (or, when not gzipped, plain) chunks."""
     inflater: zlib._Decompress | None = None
     started = False
     rest = b""
-    for chunk in chunks:
+    for chunk in _sniffable(chunks):
         if not started and chunk:
             started = True
             # A host may send the file with Content-Encoding: gzip, already inflated by httpx.
