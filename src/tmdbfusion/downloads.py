@@ -171,7 +171,7 @@ def download_images(
     concurrency : int
         Most downloads at once.
     timeout : float
-        Seconds allowed for connecting and for each read.
+        Seconds allowed for connecting and for each read; 30 by default.
     http_client : httpx.Client or None
         Client to download with (not closed here); a new one by default.
     on_progress : Callable[[BulkProgress], object] or None

@@ -230,7 +230,7 @@ def download_export(
     base_url : str
         Where the files are; TMDB's file host by default.
     timeout : float
-        Seconds allowed for connecting and for each read.
+        Seconds allowed for connecting and for each read; 60 by default.
     http_client : httpx.Client or None
         Client to download with (not closed here); a new one by default.
     overwrite : bool

@@ -9,6 +9,7 @@ paths :func:`tmdbfusion.downloads.image_paths` yields.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import http.server
 import re
 import socket
@@ -234,3 +235,12 @@ def test_connections_are_kept_for_reuse_up_to_the_concurrency(tmp_path: Path) ->
         )
     assert report.complete and len(report.downloaded) == len(asked) == 4 * concurrency
     assert len(connections) == concurrency
+
+
+def test_the_documented_default_timeouts() -> None:
+    # What the docstrings promise when a call gives no timeout: 30 s for an image, 60 s for an
+    # export file (a day's file is tens of megabytes).
+    from tmdbfusion.exports import download_export
+
+    assert inspect.signature(downloads.download_images).parameters["timeout"].default == 30.0
+    assert inspect.signature(download_export).parameters["timeout"].default == 60.0
