@@ -9,8 +9,8 @@ paths :func:`tmdbfusion.downloads.image_paths` yields.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import http.server
+import inspect
 import re
 import socket
 import threading
