@@ -282,20 +282,25 @@ def test_the_connector_has_the_clients_connection_limit(
 def test_https_is_verified_with_the_clients_ssl_context() -> None:
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
-    serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    # Bare contexts: loading the system's CA store would add nothing and take most of the time.
+    serving = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     authority.issue_cert("127.0.0.1").configure_cert(serving)
-    trusting = ssl.create_default_context()
+    trusting = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies the certificate and host
     authority.configure_trust(trusting)
     body = body_of(100)
     pieces = [response_head(headers={"Content-Length": str(len(body))}) + body]
 
     async def main() -> None:
         async with ScriptedServer(pieces, tls=serving) as server:
-            sender = new_sender(ssl_context=trusting)
+            trusts, does_not = new_sender(ssl_context=trusting), new_sender()
             try:
-                reply = await sender.send_prepared(movie_request(server.url), max_bytes=LIMIT)
+                reply = await trusts.send_prepared(movie_request(server.url), max_bytes=LIMIT)
+                # The default context does not know this authority: the certificate is checked.
+                with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
+                    await does_not.send_prepared(movie_request(server.url), max_bytes=LIMIT)
             finally:
-                await sender.aclose()
+                await trusts.aclose()
+                await does_not.aclose()
         assert reply.content == body
 
     run_async(main())
