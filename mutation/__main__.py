@@ -75,14 +75,22 @@ def unresolved(rows: Sequence[ModuleScore]) -> list[str]:
 
 
 def change_lookup(results: Mapping[str, Mapping[str, int | None]]) -> Callable[[str], list[str]]:
-    """A lookup of the lines each mutant puts in place of the original ones (mutmut's diff)."""
+    """A lookup of the lines each mutant puts in place of the original ones (mutmut's diff).
+
+    For a mutant that only deletes lines, the deleted ones, each as ``removes: LINE``.
+    """
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     file_of = {name: module for module, codes in results.items() for name in codes}
 
     def added_lines(mutant: str) -> list[str]:
-        diff = get_diff_for_mutant(mutant, path=file_of[mutant])
-        return [line[1:] for line in diff.splitlines() if line[:1] == "+" and line[:3] != "+++"]
+        diff = get_diff_for_mutant(mutant, path=file_of[mutant]).splitlines()
+        added = [line[1:] for line in diff if line[:1] == "+" and line[:3] != "+++"]
+        if added:
+            return added
+        # A mutant that only deletes (an argument, a line) is named by what it takes away.
+        removed = [line[1:].strip() for line in diff if line[:1] == "-" and line[:3] != "---"]
+        return [f"removes: {line}" for line in removed]
 
     return added_lines
 
