@@ -91,6 +91,18 @@ def test_a_nested_operation_can_be_named_alone() -> None:
     assert policy.ttl_for("GET", "/3/tv/{series_id}") == 90.0
 
 
+def test_a_namespace_with_only_nested_resources_is_still_a_namespace() -> None:
+    only_nested = [NESTED[0], NESTED[2]]
+    policy = TTLPolicy.build({"tv": 45}, only_nested)
+    assert policy.ttl_for("GET", "/3/tv/{series_id}/season/{season_number}") == 45.0
+    with pytest.raises(ValueError) as caught:
+        TTLPolicy.build({"tv.seasons": 45}, only_nested)
+    assert str(caught.value) == (
+        "cache_ttl has 'tv.seasons', which is neither a namespace (such as movies, tv) "
+        "nor a GET operation such as 'movies.details'"
+    )
+
+
 # --- list dependencies -------------------------------------------------------------------------
 
 
@@ -214,6 +226,16 @@ def test_an_entry_is_stale_at_the_very_second_it_stops_being_fresh() -> None:
     next(flow)
     send = flow.send([encode_entry(CachedEntry(BODY, NOW - 60, NOW))])
     assert isinstance(send, Send)
+
+
+def test_a_stale_entry_is_revalidated_with_a_lower_case_if_none_match() -> None:
+    # The SDK's own headers go out lower case, as HTTP/2 requires; this one too.
+    flow = flow_for("/3/movie/{movie_id}", {"movie_id": 550})
+    next(flow)
+    send = flow.send([encode_entry(CachedEntry(BODY, NOW - 60, NOW - 1, 'W/"v1"'))])
+    assert isinstance(send, Send)
+    assert (b"if-none-match", b'W/"v1"') in send.request.headers.raw
+    assert (b"accept", b"application/json") in send.request.headers.raw
 
 
 def test_no_cache_without_an_etag_is_not_stored() -> None:
