@@ -45,11 +45,12 @@ def test_stopping_early_drops_the_queued_ids_and_waits_for_the_running_ones() ->
     releaser = threading.Timer(0.05, fetch.release.set)
     releaser.start()
     results.close()  # what a break out of the for loop does
-    releaser.join()
-    assert 4 not in fetch.started
     # Whatever had started finished before close() returned.
-    assert sorted(fetch.finished) == sorted(fetch.started)
-    assert 2 in fetch.finished
+    finished_by_then, started_by_then = sorted(fetch.finished), sorted(fetch.started)
+    releaser.join()
+    assert finished_by_then == started_by_then
+    assert 2 in finished_by_then
+    assert 4 not in fetch.started
 
 
 def test_an_error_in_the_loop_stops_the_run_the_same_way() -> None:
@@ -60,9 +61,11 @@ def test_an_error_in_the_loop_stops_the_run_the_same_way() -> None:
             assert result.id == 1
             releaser.start()
             raise RuntimeError("stop here")
+    finished_by_then, started_by_then = sorted(fetch.finished), sorted(fetch.started)
     releaser.join()
+    assert finished_by_then == started_by_then
+    assert 2 in finished_by_then
     assert 4 not in fetch.started
-    assert sorted(fetch.finished) == sorted(fetch.started)
 
 
 def test_an_unordered_run_yields_each_result_as_soon_as_it_is_done() -> None:
