@@ -11,6 +11,7 @@ import asyncio
 import enum
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp  # noqa: F401  (imported here so its import time is no test's)
 import httpx
@@ -25,8 +26,8 @@ API_KEY = "0123456789abcdef0123456789abcdef"
 
 
 def pool_of(http: httpx.Client | httpx.AsyncClient) -> tuple[int, int]:
-    pool = http._transport._pool  # type: ignore[attr-defined]
-    return pool._max_connections, pool._max_keepalive_connections
+    transport: Any = http._transport  # httpx's own, holding httpcore's pool
+    return transport._pool._max_connections, transport._pool._max_keepalive_connections
 
 
 # --- defaults and what reaches the HTTP machinery ------------------------------------------
@@ -332,3 +333,11 @@ def test_the_article_is_an_before_a_lower_case_vowel_only() -> None:
         "movies.details() takes an int for movie_id; got a XLabel of 50 characters; "
         "pass an int, e.g. 550"
     )
+
+
+def test_the_shared_request_parts_never_show_the_credential_in_their_repr() -> None:
+    with FakeTMDB() as tmdb, tmdb.client(api_key=API_KEY) as client:
+        client.movies.details(550)
+        defaults = client._request_defaults
+        assert defaults is not None and API_KEY in defaults.auth_query
+        assert repr(defaults) == "RequestDefaults(...)"

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,8 @@ class Recorder:
 def test_stopping_early_drops_the_queued_ids_and_waits_for_the_running_ones() -> None:
     fetch = Recorder()
     # Two threads, a window of four: ids 2 and 3 run (blocked), id 4 waits in the queue.
-    results = bulk.fetch_many(fetch, range(1, 11), concurrency=2)
+    # A generator: close() is what a break out of a for loop calls.
+    results: Any = bulk.fetch_many(fetch, range(1, 11), concurrency=2)
     first = next(results)
     assert first.id == 1
     releaser = threading.Timer(0.05, fetch.release.set)
@@ -97,7 +99,7 @@ def test_stopping_an_async_run_early_cancels_the_tasks_before_returning() -> Non
         return {"id": item_id}
 
     async def main() -> None:
-        run = bulk.afetch_many(fetch, range(1, 6), concurrency=2)
+        run: Any = bulk.afetch_many(fetch, range(1, 6), concurrency=2)  # an async generator
         async with contextlib.aclosing(run) as results:
             async for result in results:
                 assert result.id == 1
