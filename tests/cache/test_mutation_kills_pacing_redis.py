@@ -36,12 +36,12 @@ class FakeClock:
 
 
 def stored(url: str, key: str) -> dict[str, int]:
-    client = redis.Redis.from_url(url)
+    client = redis.Redis.from_url(url, decode_responses=True)
     try:
         fields = client.hgetall(key)
     finally:
         client.close()
-    return {name.decode(): int(value) for name, value in fields.items()}
+    return {str(name): int(value) for name, value in fields.items()}
 
 
 def server_micros(url: str) -> int:
