@@ -158,7 +158,7 @@ def test_a_rate_below_one_per_second_is_accepted(redis_url: str, budget_factory:
     assert budget.rate == 0.5
     assert budget.reserve() == 0
     # The next slot is two seconds later.
-    assert budget.reserve() == pytest.approx(2.0, abs=0.05)
+    assert 1.5 < budget.reserve() <= 2.0
 
 
 def test_an_unusable_url_says_why_without_its_password() -> None:
@@ -288,7 +288,7 @@ def test_a_redis_that_never_answers_times_out_quickly(budget_factory: Any) -> No
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join(0.15)
+    thread.join(1.0)
     finished = not thread.is_alive()
     listener.close()  # releases a hung reserve too
     thread.join(2)
@@ -301,17 +301,20 @@ def test_a_redis_that_never_answers_times_out_quickly(budget_factory: Any) -> No
 
 
 def test_a_burst_is_free_and_then_paced(redis_url: str, budget_factory: Any) -> None:
-    budget = budget_factory(redis_url, rate=1000, burst=3, key="burst", random=lambda: 0.0)
+    # 10/s: the waits are answered, not slept, and leave room for a slow machine.
+    budget = budget_factory(redis_url, rate=10, burst=3, key="burst", random=lambda: 0.0)
     before = server_micros(redis_url)
     waits = [budget.reserve() for _ in range(5)]
+    after = server_micros(redis_url)
     assert waits[:3] == [0, 0, 0]
-    # Later slots follow one per millisecond (less the time the calls took).
-    assert 0 < waits[3] <= 0.001
-    assert waits[3] < waits[4] <= 0.002
+    # Later slots follow one per 0.1 s (less the time the calls took).
+    assert 0.05 < waits[3] <= 0.1
+    assert 0.15 < waits[4] <= 0.2
     state = stored(redis_url, "burst")
     assert state["paused_until"] == 0 and state["spread"] == 0
-    assert before + 5000 <= state["next_free"] <= server_micros(redis_url) + 5000
-    assert 0 < pttl(redis_url, "burst") <= 1003
+    assert before + 500_000 <= state["next_free"] <= after + 500_000
+    # Kept until the last booked slot, plus a second.
+    assert 1_400 < pttl(redis_url, "burst") <= 1_500
 
 
 def test_a_pause_is_stored_with_its_spread_and_holds_every_sharer(
@@ -325,7 +328,7 @@ def test_a_pause_is_stored_with_its_spread_and_holds_every_sharer(
     state = stored(redis_url, "p")
     assert before + 100_000 <= state["paused_until"] <= server_micros(redis_url) + 100_000
     assert state["spread"] == 50_000  # the smallest spread
-    assert 0.05 < sharer.reserve() <= 0.1
+    assert 0.02 < sharer.reserve() <= 0.1
     assert 0.05 < pauser.reserve() <= 0.1001  # also the local copy: 0.1 s, not more
 
 
@@ -344,9 +347,9 @@ def test_callers_after_a_pause_are_spread_by_the_jitter(
     redis_url: str, budget_factory: Any
 ) -> None:
     budget = budget_factory(redis_url, rate=1000, key="j", clock=FakeClock(), random=lambda: 0.5)
-    budget.pause(0.01)
-    # 0.01 s, plus half the 0.05 s spread.
-    assert 0.03 < budget.reserve() <= 0.035
+    budget.pause(1)
+    # 1 s, plus half the 0.1 s spread.
+    assert 1.0 < budget.reserve() <= 1.05
 
 
 def test_a_pause_only_extends(redis_url: str, budget_factory: Any) -> None:
@@ -356,7 +359,7 @@ def test_a_pause_only_extends(redis_url: str, budget_factory: Any) -> None:
     budget.pause(0.01)
     budget.pause(-3)
     assert stored(redis_url, "x")["paused_until"] == first["paused_until"]
-    assert 4.9 < budget.reserve() <= 5.05
+    assert 4.5 < budget.reserve() <= 5.0001
 
 
 # --- outages: one warning, local pacing, cool-down, recovery ------------------------------
