@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import inspect
 import re
 import socket
 import threading
@@ -237,10 +236,24 @@ def test_connections_are_kept_for_reuse_up_to_the_concurrency(tmp_path: Path) ->
     assert len(connections) == concurrency
 
 
-def test_the_documented_default_timeouts() -> None:
+def test_the_documented_default_timeouts(
+    host: ImageHost, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # What the docstrings promise when a call gives no timeout: 30 s for an image, 60 s for an
-    # export file (a day's file is tens of megabytes).
-    from tmdbfusion.exports import download_export
+    # export file (a day's file is tens of megabytes). Read from the clients they make.
+    from tmdbfusion import exports
+    from tmdbfusion.testing import FakeTMDB
 
-    assert inspect.signature(downloads.download_images).parameters["timeout"].default == 30.0
-    assert inspect.signature(download_export).parameters["timeout"].default == 60.0
+    made: list[object] = []
+    real_client = httpx.Client
+
+    def recording(**options: object) -> httpx.Client:
+        made.append(options["timeout"])
+        return real_client(**options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx, "Client", recording)
+    downloads.download_images(["/a.jpg"], tmp_path / "posters", base_url=host.base_url)
+    with FakeTMDB() as fake:
+        fake.exports.publish("keyword", "2024-05-15", [{"id": 1, "name": "k"}])
+        exports.download_export("keyword", "2024-05-15", tmp_path, base_url=f"{fake.url}/p/exports")
+    assert made == [30.0, 60.0]
