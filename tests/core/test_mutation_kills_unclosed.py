@@ -1,4 +1,4 @@
-"""A client dropped without close() warns once, like an open file; one that owns nothing does not."""
+"""A client dropped without close() warns, like an open file; one that owns nothing does not."""
 
 from __future__ import annotations
 
