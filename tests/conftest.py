@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.shared_data import RUN_BY_MUTMUT
+
+
+@pytest.fixture(autouse=True)
+def _own_user_cache_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cache=True`` keeps its SQLite file in the user cache directory: give each test its own.
+
+    Otherwise a test's cached answers outlive it in ~/.cache and answer a later test (or a
+    later run) whose fake server happens to get the same port.
+    """
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
 
 
 @pytest.fixture(autouse=True)
