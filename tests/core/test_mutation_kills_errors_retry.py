@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.utils import formatdate
 
 import httpx
@@ -107,17 +107,10 @@ def test_the_default_treats_the_request_as_idempotent() -> None:
     assert is_retryable(dropped, idempotent=False) is False
 
 
-@pytest.fixture
-def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # A zone far from UTC: a date read as local time would be 9 hours off.
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-def test_an_http_date_without_a_zone_is_utc_not_local_time(tokyo: None) -> None:
+def test_an_http_date_without_a_zone_is_utc_not_local_time(
+    set_local_zone: Callable[[str], None],
+) -> None:
+    set_local_zone("JST-9")  # far from UTC: a date read as local time would be 9 hours off
     # "-0000" is RFC 5322's "UTC, zone unknown": parsed without tzinfo.
     in_90_seconds = formatdate(NOW + 90)
     assert in_90_seconds.endswith("-0000")

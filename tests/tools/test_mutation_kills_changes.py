@@ -13,8 +13,7 @@ import datetime
 import json
 import tempfile
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -35,19 +34,6 @@ def fake() -> Iterator[FakeTMDB]:
         yield server
 
 
-@pytest.fixture
-def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Lets a test set the process's time zone (TZ); restored afterwards."""
-    yield monkeypatch
-    monkeypatch.undo()
-    time.tzset()
-
-
-def _set_zone(monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
-    monkeypatch.setenv("TZ", zone)
-    time.tzset()
-
-
 def _changes_route(fake: FakeTMDB, path: str, changed_on: dict[int, datetime.date]) -> None:
     """Answer like TMDB: the ids changed between start_date and end_date, one page."""
 
@@ -66,9 +52,9 @@ def _spans(fake: FakeTMDB, route: str) -> list[tuple[str, str]]:
 
 
 def test_a_datetime_counts_by_its_utc_date_whatever_the_local_zone(
-    local_zone: pytest.MonkeyPatch,
+    set_local_zone: Callable[[str], None],
 ) -> None:
-    _set_zone(local_zone, "JST-9")  # the machine runs nine hours ahead of UTC
+    set_local_zone("JST-9")  # the machine runs nine hours ahead of UTC
     end = D(2024, 5, 10)
     eastern = datetime.timezone(datetime.timedelta(hours=-5))
     cases = [
@@ -92,12 +78,12 @@ def test_a_timestamp_string_counts_by_its_date_part() -> None:
 
 
 def test_until_defaults_to_today_in_utc_not_the_local_date(
-    local_zone: pytest.MonkeyPatch,
+    set_local_zone: Callable[[str], None],
 ) -> None:
     now = datetime.datetime.now(UTC)
     # A zone whose date differs from the UTC date at this moment: 12 hours behind before noon
     # UTC, 14 hours ahead after.
-    _set_zone(local_zone, "AOE+12" if now.hour < 12 else "LINT-14")
+    set_local_zone("AOE+12" if now.hour < 12 else "LINT-14")
     assert datetime.date.today() != now.date()
     assert changes.change_windows(now.date()) == [(now.date(), now.date())]
 

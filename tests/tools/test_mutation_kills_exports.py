@@ -14,8 +14,7 @@ import datetime
 import gzip
 import hashlib
 import re
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -40,19 +39,6 @@ KINDS = "movie, tv_series, person, collection, tv_network, keyword, production_c
 def fake() -> Iterator[FakeTMDB]:
     with FakeTMDB() as server:
         yield server
-
-
-@pytest.fixture
-def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Lets a test set the process's time zone (TZ); restored afterwards."""
-    yield monkeypatch
-    monkeypatch.undo()
-    time.tzset()
-
-
-def _set_zone(monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
-    monkeypatch.setenv("TZ", zone)
-    time.tzset()
 
 
 def _movies(ids: list[int]) -> list[dict[str, object]]:
@@ -85,11 +71,11 @@ def test_a_bad_export_date_says_what_is_accepted(value: object) -> None:
 
 
 def test_today_and_yesterday_are_utc_days_whatever_the_local_zone(
-    local_zone: pytest.MonkeyPatch,
+    set_local_zone: Callable[[str], None],
 ) -> None:
     now = datetime.datetime.now(UTC)
     # A zone whose date differs from the UTC date at this moment.
-    _set_zone(local_zone, "AOE+12" if now.hour < 12 else "LINT-14")
+    set_local_zone("AOE+12" if now.hour < 12 else "LINT-14")
     assert datetime.date.today() != now.date()
     today = now.date()
     assert exports.parse_export_date("today") == today
@@ -97,8 +83,8 @@ def test_today_and_yesterday_are_utc_days_whatever_the_local_zone(
     assert exports.export_file_name("person", "today") == f"person_ids_{today:%m_%d_%Y}.json.gz"
 
 
-def test_a_datetime_counts_by_its_utc_date(local_zone: pytest.MonkeyPatch) -> None:
-    _set_zone(local_zone, "JST-9")
+def test_a_datetime_counts_by_its_utc_date(set_local_zone: Callable[[str], None]) -> None:
+    set_local_zone("JST-9")
     eastern = datetime.timezone(datetime.timedelta(hours=-5))
     # Naive: taken as it is.
     assert exports.parse_export_date(datetime.datetime(2024, 5, 15, 3, 0)) == DAY
