@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 import warnings
-from pathlib import Path
 from types import FrameType
 from typing import cast
 
 import msgspec
 import pytest
 
-import tmdbfusion
+from tests.shared_data import RUN_BY_MUTMUT
 from tmdbfusion._unknown import UnknownFieldReporter, make_reporter
 from tmdbfusion._warn import stack_level_outside_tmdbfusion
 from tmdbfusion.exceptions import UnknownFieldError, UnknownFieldWarning
@@ -111,7 +110,7 @@ def test_warn_says_what_was_dropped_once_per_model_and_key_and_points_at_the_cal
 # Under python -m mutation, mutmut's trampoline (a frame outside tmdbfusion) sits between the
 # reporter and its caller, so where a warning points can only be checked in a plain run.
 @pytest.mark.skipif(
-    Path(tmdbfusion.__file__).parents[2].name == "mutants",
+    RUN_BY_MUTMUT,
     reason="mutmut's trampoline frames change the stack a warning's stacklevel counts",
 )
 def test_a_warning_points_at_the_callers_line_not_at_tmdbfusion() -> None:

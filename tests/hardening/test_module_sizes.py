@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import tmdbfusion
+from tests.shared_data import RUN_BY_MUTMUT
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(tmdbfusion.__file__).parent
@@ -18,7 +19,7 @@ LIMIT = 500
 GENERATED = "python -m codegen generate"
 
 pytestmark = pytest.mark.skipif(
-    PACKAGE.parent.parent.name == "mutants",
+    RUN_BY_MUTMUT,
     reason="under python -m mutation the package is mutmut's copy, many times the source's length",
 )
 
