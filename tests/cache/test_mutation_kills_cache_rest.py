@@ -44,12 +44,42 @@ def test_a_cache_ttl_key_that_is_not_a_string_names_its_type() -> None:
     assert str(caught.value) == "cache_ttl keys must be str; got int"
 
 
-def test_an_unknown_cache_ttl_name_lists_four_namespaces_and_an_operation() -> None:
+def test_an_unknown_cache_ttl_name_lists_four_namespaces_and_suggests_the_closest() -> None:
     with pytest.raises(ValueError) as caught:
         build_cache("memory", {"moviez": 60})
+    # The examples are the namespaces with the most cacheable operations.
     assert str(caught.value) == (
-        "cache_ttl has 'moviez', which is neither a namespace (such as account, "
-        "authentication, certifications, changes) nor a GET operation such as 'movies.details'"
+        "cache_ttl has 'moviez', which is neither a namespace (such as tv, movies, people, "
+        "tv_seasons) nor a GET operation such as 'movies.details'; did you mean 'movies'?"
+    )
+
+
+def test_an_unknown_cache_ttl_name_close_to_an_operation_suggests_the_operation() -> None:
+    with pytest.raises(ValueError) as caught:
+        build_cache("memory", {"movies.detials": 60})
+    assert str(caught.value).endswith("; did you mean 'movies.details'?")
+
+
+def test_an_unknown_cache_ttl_name_like_nothing_suggests_nothing() -> None:
+    with pytest.raises(ValueError) as caught:
+        build_cache("memory", {"xyzzy": 60})
+    assert str(caught.value) == (
+        "cache_ttl has 'xyzzy', which is neither a namespace (such as tv, movies, people, "
+        "tv_seasons) nor a GET operation such as 'movies.details'"
+    )
+
+
+def test_a_namespace_that_is_never_cached_is_no_example() -> None:
+    operations = [
+        ("GET", "/3/authentication/token/new", "authentication.create_request_token"),
+        ("GET", "/3/authentication/guest_session/new", "authentication.create_guest_session"),
+        ("GET", "/3/movie/{movie_id}", "movies.details"),
+    ]
+    with pytest.raises(ValueError) as caught:
+        TTLPolicy.build({"zzz": 60}, operations)
+    assert str(caught.value) == (
+        "cache_ttl has 'zzz', which is neither a namespace (such as movies) "
+        "nor a GET operation such as 'movies.details'"
     )
 
 
@@ -99,7 +129,7 @@ def test_a_namespace_with_only_nested_resources_is_still_a_namespace() -> None:
         TTLPolicy.build({"tv.seasons": 45}, only_nested)
     assert str(caught.value) == (
         "cache_ttl has 'tv.seasons', which is neither a namespace (such as movies, tv) "
-        "nor a GET operation such as 'movies.details'"
+        "nor a GET operation such as 'movies.details'; did you mean 'tv.seasons.details'?"
     )
 
 

@@ -12,6 +12,8 @@ the store.  That keeps invalidation one small write, whatever the number of cach
 
 from __future__ import annotations
 
+import collections
+import difflib
 import enum
 import functools
 import math
@@ -103,6 +105,23 @@ def classify(template: str) -> Kind:
     return Kind.DETAILS
 
 
+def _unknown_name_message(name: str, gets: list[tuple[str, str]]) -> str:
+    """Say that ``name`` is no namespace or GET operation; suggest the likeliest one."""
+    # The namespaces with the most cacheable operations make the best examples; one whose
+    # answers are never cached (authentication) would be a poor one.
+    counts = collections.Counter(
+        sdk.split(".", 1)[0] for path, sdk in gets if classify(path) is not Kind.NEVER
+    )
+    examples = ", ".join(sorted(counts, key=lambda namespace: (-counts[namespace], namespace))[:4])
+    message = (
+        f"cache_ttl has {name!r}, which is neither a namespace (such as {examples}) "
+        "nor a GET operation such as 'movies.details'"
+    )
+    candidates = sorted({sdk.split(".", 1)[0] for _, sdk in gets} | {sdk for _, sdk in gets})
+    close = difflib.get_close_matches(name, candidates, n=1)
+    return f"{message}; did you mean {close[0]!r}?" if close else message
+
+
 #: What ``cache_ttl=`` accepts: seconds for everything, or seconds by namespace or operation.
 TTLSetting = float | Mapping[str, float] | None
 
@@ -181,11 +200,7 @@ class TTLPolicy:
             elif any(sdk == name for _, sdk in gets):
                 by_operation[name] = seconds
             else:
-                examples = ", ".join(sorted(namespaces)[:4])
-                raise ValueError(
-                    f"cache_ttl has {name!r}, which is neither a namespace (such as {examples}) "
-                    "nor a GET operation such as 'movies.details'"
-                )
+                raise ValueError(_unknown_name_message(name, gets))
         by_template: dict[str, float] = {}
         for path, sdk in gets:
             namespace = sdk.split(".", 1)[0]
