@@ -46,7 +46,7 @@ class ClientCore:
         cache: object,
         cache_ttl: TTLSetting,
         max_response_bytes: int,
-        unknown_fields: UnknownFields = "ignore",
+        unknown_fields: UnknownFields,
     ) -> None:
         self._config = make_config(
             credential,

@@ -90,15 +90,20 @@ def check_base_url(base_url: object) -> str:
     if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
         raise ValueError(f"base_url must be an http:// or https:// URL; got {base_url!r}")
     parts = urlsplit(base_url)
-    if parts.query or parts.fragment or "?" in base_url or "#" in base_url:
+    # Tested on the text: an empty query or fragment ("...org/?") is still one.
+    if "?" in base_url or "#" in base_url:
         raise ValueError(
             f"base_url must be a scheme and host only, without ?query or #fragment; "
             f"pass {parts.scheme}://{parts.netloc}"
         )
+    host = parts.hostname
+    if not host:
+        raise ValueError(
+            "base_url has no host name; pass the API's address, such as https://api.themoviedb.org"
+        )
     url = base_url.rstrip("/")
     # Paths already start with /3 (or /4); keeping it would send /3/3/movie/550.
     url = re.sub(r"/[34]$", "", url)
-    host = parts.hostname or ""
     # Reserved names (RFC 2606/6761) never reach the internet: test doubles use them.
     reserved = host.endswith((".test", ".localhost", ".invalid", ".example"))
     if parts.scheme == "http" and host not in _LOOPBACK_HOSTS and not reserved:
