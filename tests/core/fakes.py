@@ -127,3 +127,17 @@ class VirtualTime:
             client._sleep = self.async_sleep
         else:
             client._sleep = self.sleep
+
+
+class CountingBudget:
+    """A pacing budget of the caller's own that grants every slot at once and counts them."""
+
+    def __init__(self) -> None:
+        self.reserved = 0
+
+    def reserve(self) -> float:
+        self.reserved += 1
+        return 0.0
+
+    def pause(self, seconds: float) -> None:
+        del seconds

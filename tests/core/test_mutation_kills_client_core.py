@@ -17,21 +17,9 @@ from tmdbfusion._request import RequestDefaults
 from tmdbfusion.exceptions import ClientClosedError
 from tmdbfusion.testing import FakeTMDB
 
+from .fakes import CountingBudget
+
 API_KEY = "0123456789abcdef0123456789abcdef"
-
-
-class Budget:
-    """A pacing budget of the caller's own: no waiting, and a count of what was asked."""
-
-    def __init__(self) -> None:
-        self.reserved = 0
-
-    def reserve(self) -> float:
-        self.reserved += 1
-        return 0.0
-
-    def pause(self, seconds: float) -> None:
-        del seconds
 
 
 def test_closing_twice_leaves_the_users_http_client_open() -> None:
@@ -89,7 +77,7 @@ def test_a_closed_async_http_client_of_the_user_is_named_in_the_error() -> None:
 def test_rate_limit_and_pacing_together_are_refused_with_the_reason() -> None:
     for make in (TMDBClient, AsyncTMDBClient):
         with pytest.raises(ValueError) as raised:
-            make(api_key=API_KEY, rate_limit=10, pacing=Budget())
+            make(api_key=API_KEY, rate_limit=10, pacing=CountingBudget())
         assert str(raised.value) == (
             "pass rate_limit= or pacing=, not both: the budget given as pacing= sets its own rate"
         )
@@ -107,7 +95,7 @@ def test_a_pacing_object_without_the_budget_methods_is_named_in_the_error() -> N
 
 
 def test_the_callers_pacing_budget_is_the_one_asked_before_each_request() -> None:
-    budget = Budget()
+    budget = CountingBudget()
     with FakeTMDB() as tmdb, tmdb.client(pacing=budget) as client:
         client.movies.details(550)
         client.movies.details(550)

@@ -22,6 +22,8 @@ from tmdbfusion._backends import shared_ssl_context
 from tmdbfusion.exceptions import APITimeoutError, ResponseTooLargeError
 from tmdbfusion.testing import FakeTMDB, Fault
 
+from .fakes import CountingBudget
+
 API_KEY = "0123456789abcdef0123456789abcdef"
 
 
@@ -129,20 +131,6 @@ def test_asking_for_aiohttp_without_it_says_how_to_install_it(
 
 
 # --- pacing and caching given to the async client ------------------------------------------
-
-
-class CountingBudget:
-    """A pacing budget that grants every slot at once and counts them."""
-
-    def __init__(self) -> None:
-        self.reserved = 0
-
-    def reserve(self) -> float:
-        self.reserved += 1
-        return 0.0
-
-    def pause(self, seconds: float) -> None:
-        pass
 
 
 def test_a_pacing_budget_given_to_the_async_client_books_every_request() -> None:

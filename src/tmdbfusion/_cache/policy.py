@@ -105,7 +105,7 @@ def classify(template: str) -> Kind:
     return Kind.DETAILS
 
 
-def _unknown_name_message(name: str, gets: list[tuple[str, str]]) -> str:
+def _unknown_name_message(name: str, gets: list[tuple[str, str]], namespaces: set[str]) -> str:
     """Say that ``name`` is no namespace or GET operation; suggest the likeliest one."""
     # The namespaces with the most cacheable operations make the best examples; one whose
     # answers are never cached (authentication) would be a poor one.
@@ -117,7 +117,7 @@ def _unknown_name_message(name: str, gets: list[tuple[str, str]]) -> str:
         f"cache_ttl has {name!r}, which is neither a namespace (such as {examples}) "
         "nor a GET operation such as 'movies.details'"
     )
-    candidates = sorted({sdk.split(".", 1)[0] for _, sdk in gets} | {sdk for _, sdk in gets})
+    candidates = sorted(namespaces | {sdk for _, sdk in gets})
     close = difflib.get_close_matches(name, candidates, n=1)
     return f"{message}; did you mean {close[0]!r}?" if close else message
 
@@ -200,7 +200,7 @@ class TTLPolicy:
             elif any(sdk == name for _, sdk in gets):
                 by_operation[name] = seconds
             else:
-                raise ValueError(_unknown_name_message(name, gets))
+                raise ValueError(_unknown_name_message(name, gets, namespaces))
         by_template: dict[str, float] = {}
         for path, sdk in gets:
             namespace = sdk.split(".", 1)[0]
